@@ -1,0 +1,393 @@
+"""ModelCheckpoint, ReduceLROnPlateau and EarlyStopping that say what they decided and why.
+
+Each class here *is* the Keras class (a subclass with the same name, arguments and
+defaults), so it drops into ``model.fit(callbacks=[...])``. Keras makes every decision;
+cbteach reads Keras' own state (``wait``, ``best``, ``cooldown_counter``, the learning
+rate, ``model.stop_training``, the files it saves) before and after each Keras hook and
+writes the difference into an :class:`~cbteach.events.EventLog` as one event per callback
+per epoch. Two keyword-only arguments are added:
+
+- ``log``: the EventLog to write to (a new one by default; share one between callbacks);
+- ``explain``: print one translated line per epoch saying what the callback saw and did.
+
+Unlike Keras, a misspelled argument is never accepted: ``ReduceLROnPlateau(fector=0.3)``
+raises ``TypeError`` ("did you mean `factor`?") instead of silently training with 0.1.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+import keras
+
+from cbteach import i18n
+from cbteach.events import Action, Event, EventLog
+
+__all__ = ["ModelCheckpoint", "ReduceLROnPlateau", "EarlyStopping"]
+
+# Arguments of Keras 2 that Keras 3 no longer has, and the catalog key that says what to do.
+_REMOVED = {
+    "period": "callbacks.removed_period",
+    "epsilon": "callbacks.removed_epsilon",
+}
+
+
+def _keras_parameters(keras_class: type) -> list[str]:
+    params = inspect.signature(keras_class.__init__).parameters.values()
+    return [p.name for p in params if p.name != "self" and p.kind is not p.VAR_KEYWORD]
+
+
+def check_arguments(keras_class: type, arguments: dict, own: tuple = ("log", "explain")) -> None:
+    """Raise TypeError, in the learner's language, for any keyword Keras would not use."""
+    valid = _keras_parameters(keras_class)
+    for name in arguments:
+        if name in valid:
+            continue
+        callback = keras_class.__name__
+        if name in _REMOVED:
+            raise TypeError(i18n.t(_REMOVED[name], callback=callback, name=name))
+        close = difflib.get_close_matches(name, valid + list(own), n=1, cutoff=0.6)
+        if close:
+            raise TypeError(
+                i18n.t("callbacks.unknown_argument", callback=callback, name=name, close=close[0])
+            )
+        raise TypeError(
+            i18n.t(
+                "callbacks.unknown_argument_no_match",
+                callback=callback,
+                name=name,
+                valid=", ".join(valid),
+            )
+        )
+
+
+def _signature(keras_class: type, **own: object) -> inspect.Signature:
+    """Keras' signature plus cbteach's keyword-only arguments, for help() and inspect."""
+    sig = inspect.signature(keras_class.__init__)
+    params = [p for p in sig.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    own = {"log": None, "explain": False, **own}
+    params += [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d) for n, d in own.items()]
+    return sig.replace(parameters=params)
+
+
+def _float(value) -> float | None:
+    if value is None:
+        return None
+    try:
+        return float(keras.ops.convert_to_numpy(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def current_lr(model) -> float | None:
+    """The optimizer's learning rate as a float (None without a single optimizer)."""
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None or hasattr(optimizer, "optimizers"):
+        return None
+    return _float(optimizer.learning_rate)
+
+
+@contextmanager
+def spy(obj, name: str, replacement: Callable) -> Iterator[None]:
+    """Replace the method ``obj.name`` on this one instance while the block runs."""
+    object.__setattr__(obj, name, replacement)
+    try:
+        yield
+    finally:
+        object.__delattr__(obj, name)
+
+
+class _Observed:
+    """What the three callbacks share: strict arguments, the event log, explanations."""
+
+    _keras_class: type
+
+    def _observe(self, log: EventLog | None, explain: bool) -> None:
+        self.log = log if log is not None else EventLog()
+        self.explain = bool(explain)
+        self._best_epoch: int | None = None
+
+    @property
+    def events(self) -> EventLog:
+        """The EventLog this callback writes to."""
+        return self.log
+
+    def _record(self, event: Event) -> None:
+        self.log.append(event)
+        if self.explain:
+            print(event.explain(), flush=True)
+
+    def _value(self, logs: dict | None) -> float | None:
+        return _float((logs or {}).get(self.monitor))
+
+    def _mode(self) -> str | None:
+        op = getattr(self, "monitor_op", None)
+        if op is None:
+            return None
+        return "min" if op is keras.ops.less else "max"
+
+    def _track_best(self, epoch: int, best_before, best_after) -> None:
+        if best_after is not None and best_after != best_before:
+            self._best_epoch = epoch + 1
+
+    def _event(self, epoch: int, action: Action, reason: str, logs, before: dict, **extra) -> Event:
+        best_after = _float(self.best)
+        self._track_best(epoch, before["best"], best_after)
+        return Event(
+            epoch=epoch + 1,
+            callback=type(self).__name__,
+            action=action,
+            reason=reason,
+            monitor=self.monitor,
+            mode=self._mode(),
+            value=self._value(logs),
+            best_before=before["best"],
+            best_after=best_after,
+            best_epoch=self._best_epoch,
+            **extra,
+        )
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        if self.best is None:  # Keras reset its best: so do we
+            self._best_epoch = None
+
+
+class EarlyStopping(_Observed, keras.callbacks.EarlyStopping):
+    """Keras' EarlyStopping, recording why it waited, stopped or restored weights."""
+
+    _keras_class = keras.callbacks.EarlyStopping
+
+    def __init__(self, *args, log: EventLog | None = None, explain: bool = False, **kwargs):
+        check_arguments(self._keras_class, kwargs)
+        super().__init__(*args, **kwargs)
+        self._observe(log, explain)
+        self._last_epoch = 0
+
+    def _state(self) -> dict:
+        return {
+            "best": _float(self.best),
+            "wait": self.wait,
+            "stopped_epoch": self.stopped_epoch,
+        }
+
+    def on_epoch_end(self, epoch, logs=None):
+        before = self._state()
+        stop_before = bool(getattr(self.model, "stop_training", False))
+        super().on_epoch_end(epoch, logs)
+        after = self._state()
+        self._last_epoch = epoch
+        stopped = not stop_before and bool(self.model.stop_training)
+        value = self._value(logs)
+        if value is None:
+            action, reason = Action.MISSING, "events.es_missing"
+        elif before == after and not stopped:
+            action, reason = Action.WARMUP, "events.es_warmup"
+        elif after["best"] != before["best"]:
+            action = Action.IMPROVED
+            if before["best"] is None:
+                reason = "events.es_first"
+            elif after["wait"] != 0:
+                reason = "events.es_improved_below_baseline"
+            else:
+                reason = "events.es_improved"
+        elif stopped and self.stopped_epoch == epoch:
+            action, reason = Action.STOPPED, "events.es_stopped"
+        else:
+            action, reason = Action.WAITED, "events.es_waited"
+        self._record(
+            self._event(
+                epoch,
+                action,
+                reason,
+                logs,
+                before,
+                wait_before=before["wait"],
+                wait_after=after["wait"],
+                patience=self.patience,
+            )
+        )
+
+    def on_train_end(self, logs=None):
+        restored: list[bool] = []
+        model = self.model
+        original = model.set_weights
+
+        def set_weights(weights):
+            restored.append(True)
+            return original(weights)
+
+        with spy(model, "set_weights", set_weights):
+            super().on_train_end(logs)
+        if restored:
+            best = _float(self.best)
+            self._record(
+                Event(
+                    epoch=self._last_epoch + 1,
+                    callback=type(self).__name__,
+                    action=Action.RESTORED,
+                    reason="events.es_restored",
+                    monitor=self.monitor,
+                    mode=self._mode(),
+                    best_before=best,
+                    best_after=best,
+                    best_epoch=self.best_epoch + 1,
+                    wait_before=self.wait,
+                    wait_after=self.wait,
+                    patience=self.patience,
+                )
+            )
+
+
+class ReduceLROnPlateau(_Observed, keras.callbacks.ReduceLROnPlateau):
+    """Keras' ReduceLROnPlateau, recording every wait, cooldown and learning-rate cut."""
+
+    _keras_class = keras.callbacks.ReduceLROnPlateau
+
+    def __init__(self, *args, log: EventLog | None = None, explain: bool = False, **kwargs):
+        check_arguments(self._keras_class, kwargs)
+        super().__init__(*args, **kwargs)
+        self._observe(log, explain)
+
+    def _state(self) -> dict:
+        return {
+            "best": _float(self.best),
+            "wait": self.wait,
+            "cooldown": self.cooldown_counter,
+            "lr": current_lr(self.model),
+        }
+
+    def on_epoch_end(self, epoch, logs=None):
+        before = self._state()
+        super().on_epoch_end(epoch, logs)
+        after = self._state()
+        value = self._value(logs)
+        lr_before, lr_after = before["lr"], after["lr"]
+        if value is None:
+            action, reason = Action.MISSING, "events.rlr_missing"
+        elif lr_before is not None and lr_after is not None and lr_after < lr_before:
+            action, reason = Action.REDUCED_LR, "events.rlr_reduced"
+        elif after["best"] != before["best"]:
+            first = before["best"] is None
+            action, reason = Action.IMPROVED, "events.rlr_first" if first else "events.rlr_improved"
+        elif after["cooldown"] > 0:
+            action, reason = Action.COOLDOWN, "events.rlr_cooldown"
+        elif after["wait"] >= self.patience:
+            action, reason = Action.AT_MIN_LR, "events.rlr_at_min_lr"
+        else:
+            action, reason = Action.WAITED, "events.rlr_waited"
+        self._record(
+            self._event(
+                epoch,
+                action,
+                reason,
+                logs,
+                before,
+                wait_before=before["wait"],
+                wait_after=after["wait"],
+                patience=self.patience,
+                cooldown_counter=after["cooldown"],
+                lr_before=lr_before,
+                lr_after=lr_after,
+            )
+        )
+
+
+class ModelCheckpoint(_Observed, keras.callbacks.ModelCheckpoint):
+    """Keras' ModelCheckpoint, recording every file it writes (or would write) and why.
+
+    ``write=False`` (keyword-only, used by replay) lets Keras decide and name every save
+    but writes no file and creates no folder.
+    """
+
+    _keras_class = keras.callbacks.ModelCheckpoint
+
+    def __init__(
+        self,
+        *args,
+        log: EventLog | None = None,
+        explain: bool = False,
+        write: bool = True,
+        **kwargs,
+    ):
+        check_arguments(self._keras_class, kwargs, own=("log", "explain", "write"))
+        super().__init__(*args, **kwargs)
+        self._observe(log, explain)
+        self.write = write
+        self._saved: list[str] = []
+
+    def _save_model(self, epoch, batch, logs):
+        self._saved = []
+        if not self.write:
+            filepath = self._get_file_path(epoch, batch, logs)
+            if self._should_save_model(epoch, batch, logs, filepath):
+                self._saved.append(filepath)
+            return
+        model = self.model
+        method = "save_weights" if self.save_weights_only else "save"
+        original = getattr(model, method)
+
+        def save(filepath, *args, **kwargs):
+            result = original(filepath, *args, **kwargs)
+            self._saved.append(str(filepath))
+            return result
+
+        with spy(model, method, save):
+            super()._save_model(epoch, batch, logs)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.save_freq == "epoch":
+            return  # Keras saves on batches only with an integer save_freq
+        before = {"best": _float(self.best)}
+        self._saved = []
+        super().on_train_batch_end(batch, logs)
+        if self._saved:
+            self._record(
+                self._event(
+                    self._current_epoch,
+                    Action.SAVED,
+                    "events.mc_saved_batch",
+                    logs,
+                    before,
+                    saved_path=self._saved[-1],
+                )
+            )
+
+    def on_epoch_end(self, epoch, logs=None):
+        before = {"best": _float(self.best)}
+        self._saved = []
+        super().on_epoch_end(epoch, logs)
+        if self.save_freq != "epoch":
+            return
+        value = self._value(logs)
+        if self._saved:
+            action = Action.SAVED
+            if not self.save_best_only:
+                reason = "events.mc_saved_every"
+            elif value is None:
+                reason = "events.mc_saved_missing"
+            elif before["best"] is None:
+                reason = "events.mc_saved_first"
+            else:
+                reason = "events.mc_saved_improved"
+        else:
+            action = Action.MISSING if value is None else Action.SKIPPED
+            reason = "events.mc_skipped"
+        self._record(
+            self._event(
+                epoch,
+                action,
+                reason,
+                logs,
+                before,
+                saved_path=self._saved[-1] if self._saved else None,
+            )
+        )
+
+
+EarlyStopping.__init__.__signature__ = _signature(keras.callbacks.EarlyStopping)
+ReduceLROnPlateau.__init__.__signature__ = _signature(keras.callbacks.ReduceLROnPlateau)
+ModelCheckpoint.__init__.__signature__ = _signature(keras.callbacks.ModelCheckpoint, write=True)

@@ -1,0 +1,186 @@
+"""The event: one callback's decision at one epoch, and the log that holds a run's events.
+
+Callbacks only write events; plots, explanations, widgets and tests only read them. This
+module knows nothing about Keras.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, fields
+from enum import Enum
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+from cbteach import i18n
+
+
+class Action(str, Enum):
+    """What a callback did at an epoch."""
+
+    IMPROVED = "improved"  # the monitored value beat the best so far
+    WAITED = "waited"  # no improvement: the wait counter went up
+    STOPPED = "stopped"  # EarlyStopping set model.stop_training
+    RESTORED = "restored"  # EarlyStopping put the best epoch's weights back
+    REDUCED_LR = "reduced_lr"  # ReduceLROnPlateau multiplied the LR by factor
+    COOLDOWN = "cooldown"  # ReduceLROnPlateau ignored the epoch: cooling down
+    AT_MIN_LR = "at_min_lr"  # patience ran out but the LR was already at min_lr
+    SAVED = "saved"  # ModelCheckpoint wrote a file
+    SKIPPED = "skipped"  # ModelCheckpoint wrote nothing
+    MISSING = "missing"  # the monitored value was not in the logs
+    WARMUP = "warmup"  # EarlyStopping ignores epochs before start_from_epoch
+
+
+@dataclass
+class Event:
+    """One decision. ``epoch`` is 1-based, as Keras prints it ("Epoch 3/10")."""
+
+    epoch: int
+    callback: str
+    action: Action
+    reason: str
+    monitor: str
+    mode: str | None = None
+    value: float | None = None
+    best_before: float | None = None
+    best_after: float | None = None
+    best_epoch: int | None = None
+    wait_before: int | None = None
+    wait_after: int | None = None
+    patience: int | None = None
+    cooldown_counter: int | None = None
+    lr_before: float | None = None
+    lr_after: float | None = None
+    saved_path: str | None = None
+
+    def __post_init__(self) -> None:
+        self.action = Action(self.action)
+
+    def to_dict(self) -> dict:
+        """A plain, JSON-ready dict (the action as its string value)."""
+        data = asdict(self)
+        data["action"] = self.action.value
+        return data
+
+    def explain(self, lang: str | None = None) -> str:
+        """One translated line: "epoch 7 · EarlyStopping · val_loss 0.3120 ... → wait 2/3"."""
+        head = i18n.t("events.head", lang, epoch=self.epoch, callback=self.callback)
+        return f"{head} · {i18n.t(self.reason, lang, **_explain_values(self))}"
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return "—"
+    if isinstance(x, float) and not math.isfinite(x):
+        return str(x)
+    magnitude = abs(x)
+    if magnitude != 0 and (magnitude < 1e-3 or magnitude >= 1e5):
+        return f"{x:.3g}"
+    return f"{x:.4f}"
+
+
+class EventLog:
+    """The events of a run, in order; optionally streamed to a JSONL file as they happen.
+
+    With ``path``, each event is written as one JSON line and flushed at once, so a crash
+    mid-run leaves every finished epoch on disk. The file is appended to, never truncated.
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.events: list[Event] = []
+        self.path = Path(path) if path is not None else None
+        self._stream: IO[str] | None = None
+        self.listeners: list = []  # callables called with each new event
+
+    def append(self, event: Event) -> None:
+        """Add an event, write it to the stream, and tell every listener."""
+        self.events.append(event)
+        if self.path is not None:
+            if self._stream is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._stream = self.path.open("a", encoding="utf-8")
+            self._stream.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
+            self._stream.flush()
+        for listener in self.listeners:
+            listener(event)
+
+    def close(self) -> None:
+        """Close the JSONL stream (a later append reopens it)."""
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self.events)
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def __getitem__(self, index: int) -> Event:
+        return self.events[index]
+
+    def of(self, callback: str) -> list[Event]:
+        """The events of one callback, by its class name."""
+        return [e for e in self.events if e.callback == callback]
+
+    def with_action(self, action: Action | str) -> list[Event]:
+        """The events where something in particular happened."""
+        action = Action(action)
+        return [e for e in self.events if e.action is action]
+
+    def to_frame(self):
+        """A pandas DataFrame, one row per event, columns named as in :class:`Event`."""
+        import pandas as pd
+
+        columns = [f.name for f in fields(Event)]
+        return pd.DataFrame([e.to_dict() for e in self.events], columns=columns)
+
+    def explain_table(self, lang: str | None = None):
+        """One row per epoch, one column per callback, each cell the translated explanation."""
+        import pandas as pd
+
+        rows: dict[int, dict[str, str]] = {}
+        for e in self.events:
+            cell = rows.setdefault(e.epoch, {})
+            line = i18n.t(e.reason, lang, **_explain_values(e))
+            cell[e.callback] = f"{cell[e.callback]} / {line}" if e.callback in cell else line
+        frame = pd.DataFrame.from_dict(rows, orient="index").sort_index()
+        frame.index.name = i18n.t("common.epoch_column", lang)
+        return frame
+
+    def explain(self, lang: str | None = None) -> str:
+        """Every event's explanation, one per line."""
+        return "\n".join(e.explain(lang) for e in self.events)
+
+    @classmethod
+    def load(cls, path: str | Path) -> EventLog:
+        """Read a JSONL event file back; a last line cut off by a crash is ignored."""
+        log = cls()
+        with Path(path).open(encoding="utf-8") as stream:
+            for line in stream:
+                try:
+                    data = json.loads(line)
+                except json.JSONDecodeError:
+                    break
+                log.events.append(Event(**data))
+        return log
+
+    @classmethod
+    def merge(cls, logs: Iterable[EventLog]) -> EventLog:
+        """One log holding the events of several, ordered by epoch (stable within an epoch)."""
+        merged = cls()
+        seen: set[int] = set()
+        for log in logs:
+            if id(log) not in seen:
+                seen.add(id(log))
+                merged.events.extend(log.events)
+        merged.events.sort(key=lambda e: e.epoch)
+        return merged
+
+
+def _explain_values(event: Event) -> dict:
+    values = {f.name: getattr(event, f.name) for f in fields(event)}
+    for name in ("value", "best_before", "best_after", "lr_before", "lr_after"):
+        values[name] = _num(values[name])
+    return values
