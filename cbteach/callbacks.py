@@ -64,6 +64,14 @@ def check_arguments(keras_class: type, arguments: dict, own: tuple = ("log", "ex
         )
 
 
+def _arguments(keras_class: type, args: tuple, kwargs: dict) -> dict:
+    """Every Keras argument of a construction, defaults filled in (for configs and replay)."""
+    sig = inspect.signature(keras_class.__init__)
+    bound = sig.bind_partial(None, *args, **kwargs)
+    bound.apply_defaults()
+    return {k: v for k, v in bound.arguments.items() if k not in ("self", "kwargs")}
+
+
 def _signature(keras_class: type, **own: object) -> inspect.Signature:
     """Keras' signature plus cbteach's keyword-only arguments, for help() and inspect."""
     sig = inspect.signature(keras_class.__init__)
@@ -105,7 +113,8 @@ class _Observed:
 
     _keras_class: type
 
-    def _observe(self, log: EventLog | None, explain: bool) -> None:
+    def _observe(self, log: EventLog | None, explain: bool, args: tuple, kwargs: dict) -> None:
+        self.arguments = _arguments(self._keras_class, args, kwargs)
         self.log = log if log is not None else EventLog()
         self.explain = bool(explain)
         self._best_epoch: int | None = None
@@ -164,7 +173,7 @@ class EarlyStopping(_Observed, keras.callbacks.EarlyStopping):
     def __init__(self, *args, log: EventLog | None = None, explain: bool = False, **kwargs):
         check_arguments(self._keras_class, kwargs)
         super().__init__(*args, **kwargs)
-        self._observe(log, explain)
+        self._observe(log, explain, args, kwargs)
         self._last_epoch = 0
 
     def _state(self) -> dict:
@@ -250,7 +259,7 @@ class ReduceLROnPlateau(_Observed, keras.callbacks.ReduceLROnPlateau):
     def __init__(self, *args, log: EventLog | None = None, explain: bool = False, **kwargs):
         check_arguments(self._keras_class, kwargs)
         super().__init__(*args, **kwargs)
-        self._observe(log, explain)
+        self._observe(log, explain, args, kwargs)
 
     def _state(self) -> dict:
         return {
@@ -315,7 +324,7 @@ class ModelCheckpoint(_Observed, keras.callbacks.ModelCheckpoint):
     ):
         check_arguments(self._keras_class, kwargs, own=("log", "explain", "write"))
         super().__init__(*args, **kwargs)
-        self._observe(log, explain)
+        self._observe(log, explain, args, kwargs)
         self.write = write
         self._saved: list[str] = []
 

@@ -1,0 +1,44 @@
+"""Which backend and which device Keras trains on: a GPU's name, or the CPU."""
+
+from __future__ import annotations
+
+import platform
+
+import keras
+
+
+def _gpu_names() -> list[str]:
+    backend = keras.backend.backend()
+    try:
+        if backend == "tensorflow":
+            import tensorflow as tf
+
+            gpus = tf.config.list_physical_devices("GPU")
+            return [
+                tf.config.experimental.get_device_details(g).get("device_name", g.name)
+                for g in gpus
+            ]
+        if backend == "jax":
+            import jax
+
+            return [d.device_kind for d in jax.devices() if d.platform == "gpu"]
+        if backend == "torch":
+            import torch
+
+            count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+            return [torch.cuda.get_device_name(i) for i in range(count)]
+    except Exception:  # a broken driver must not break a lesson: report the CPU
+        return []
+    return []
+
+
+def describe() -> dict:
+    """``{"backend": ..., "gpu": bool, "name": ..., "keras": ...}`` for the device in use."""
+    gpus = _gpu_names()
+    cpu = platform.processor() or platform.machine() or "CPU"
+    return {
+        "backend": keras.backend.backend(),
+        "keras": keras.__version__,
+        "gpu": bool(gpus),
+        "name": gpus[0] if gpus else f"CPU ({cpu})",
+    }
