@@ -7,11 +7,13 @@
 
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out of lessons
+os.environ.setdefault(
+    "TF_CPP_MIN_LOG_LEVEL", "2"
+)  # keep TensorFlow's start-up chatter out of lessons
 
-from cbteach.callbacks import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau  # noqa: E402
-from cbteach.events import Action, Event, EventLog  # noqa: E402
-from cbteach.i18n import get_language, set_language, t  # noqa: E402
+from cbteach.callbacks import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau
+from cbteach.events import Action, Event, EventLog
+from cbteach.i18n import get_language, set_language, t
 
 __version__ = "0.1.0"
 

@@ -18,15 +18,16 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import math
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 import keras
 
 from cbteach import i18n
 from cbteach.events import Action, Event, EventLog
 
-__all__ = ["ModelCheckpoint", "ReduceLROnPlateau", "EarlyStopping"]
+__all__ = ["EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau"]
 
 # Arguments of Keras 2 that Keras 3 no longer has, and the catalog key that says what to do.
 _REMOVED = {
@@ -77,7 +78,9 @@ def _signature(keras_class: type, **own: object) -> inspect.Signature:
     sig = inspect.signature(keras_class.__init__)
     params = [p for p in sig.parameters.values() if p.kind is not p.VAR_KEYWORD]
     own = {"log": None, "explain": False, **own}
-    params += [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d) for n, d in own.items()]
+    params += [
+        inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d) for n, d in own.items()
+    ]
     return sig.replace(parameters=params)
 
 
@@ -88,6 +91,15 @@ def _float(value) -> float | None:
         return float(keras.ops.convert_to_numpy(value))
     except (TypeError, ValueError):
         return None
+
+
+def _same(a, b) -> bool:
+    """Equal, with NaN equal to NaN (a NaN best stays the best: nothing compares below it)."""
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return a == b
 
 
 def current_lr(model) -> float | None:
@@ -139,7 +151,7 @@ class _Observed:
         return "min" if op is keras.ops.less else "max"
 
     def _track_best(self, epoch: int, best_before, best_after) -> None:
-        if best_after is not None and best_after != best_before:
+        if best_after is not None and not _same(best_after, best_before):
             self._best_epoch = epoch + 1
 
     def _event(self, epoch: int, action: Action, reason: str, logs, before: dict, **extra) -> Event:
@@ -193,9 +205,9 @@ class EarlyStopping(_Observed, keras.callbacks.EarlyStopping):
         value = self._value(logs)
         if value is None:
             action, reason = Action.MISSING, "events.es_missing"
-        elif before == after and not stopped:
+        elif _same(before, after) and not stopped:
             action, reason = Action.WARMUP, "events.es_warmup"
-        elif after["best"] != before["best"]:
+        elif not _same(after["best"], before["best"]):
             action = Action.IMPROVED
             if before["best"] is None:
                 reason = "events.es_first"
@@ -279,7 +291,7 @@ class ReduceLROnPlateau(_Observed, keras.callbacks.ReduceLROnPlateau):
             action, reason = Action.MISSING, "events.rlr_missing"
         elif lr_before is not None and lr_after is not None and lr_after < lr_before:
             action, reason = Action.REDUCED_LR, "events.rlr_reduced"
-        elif after["best"] != before["best"]:
+        elif not _same(after["best"], before["best"]):
             first = before["best"] is None
             action, reason = Action.IMPROVED, "events.rlr_first" if first else "events.rlr_improved"
         elif after["cooldown"] > 0:

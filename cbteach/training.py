@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 import keras
 
@@ -33,6 +33,7 @@ class Run:
     data: dict = field(default_factory=dict)
     config: dict = field(default_factory=dict)
     name: str = ""
+    caveats: list[str] = field(default_factory=list)
     model: keras.Model | None = field(default=None, repr=False, compare=False)
 
     @property

@@ -1,0 +1,60 @@
+"""The two small MNIST models the lessons train: a CNN and an MLP.
+
+>>> from cbteach.models import build_model, compile_model
+>>> model = compile_model(build_model("cnn", seed=0), learning_rate=1e-3)
+"""
+
+from __future__ import annotations
+
+import keras
+
+from cbteach import i18n
+
+MODELS = ("cnn", "mlp")
+
+
+def build_model(name: str = "cnn", *, seed: int = 0) -> keras.Model:
+    """An uncompiled model for 28×28×1 images and 10 classes (softmax output).
+
+    ``"cnn"``: Conv2D(16) → MaxPool → Conv2D(32) → MaxPool → Flatten → Dropout(0.25) → Dense(10).
+    ``"mlp"``: Flatten → Dense(128) → Dropout(0.2) → Dense(10).
+    The same ``seed`` gives the same initial weights (``keras.utils.set_random_seed``).
+    """
+    key = str(name).strip().lower()
+    if key not in MODELS:
+        valid = ", ".join(f'"{m}"' for m in MODELS)
+        raise ValueError(i18n.t("models.unknown", name=repr(name), valid=valid))
+    keras.utils.set_random_seed(seed)
+    layers = keras.layers
+    if key == "cnn":
+        body = [
+            layers.Conv2D(16, 3, activation="relu"),
+            layers.MaxPooling2D(),
+            layers.Conv2D(32, 3, activation="relu"),
+            layers.MaxPooling2D(),
+            layers.Flatten(),
+            layers.Dropout(0.25),
+        ]
+    else:
+        body = [
+            layers.Flatten(),
+            layers.Dense(128, activation="relu"),
+            layers.Dropout(0.2),
+        ]
+    return keras.Sequential(
+        [keras.Input(shape=(28, 28, 1)), *body, layers.Dense(10, activation="softmax")],
+        name=key,
+    )
+
+
+def compile_model(model: keras.Model, *, learning_rate: float = 1e-3) -> keras.Model:
+    """Compile ``model`` with Adam(``learning_rate``), sparse categorical cross-entropy and accuracy.
+
+    Returns the same model, so ``compile_model(build_model())`` reads as one step.
+    """
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model

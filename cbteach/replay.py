@@ -1,0 +1,136 @@
+"""Instant what-if: drive real Keras callbacks over the per-epoch logs of a recorded run.
+
+No training happens. The callbacks are the real ones (cbteach's subclasses of Keras'
+classes), attached to a tiny real Keras model that stands in for the trained one: it has a
+real optimizer whose learning rate ReduceLROnPlateau cuts, real weights that EarlyStopping
+copies and restores, and the same compiled metric (``accuracy``) from which Keras resolves
+``mode="auto"``. ModelCheckpoint decides and names each file but writes nothing.
+
+What replay cannot know: after a learning-rate cut the real curve would have changed, so a
+replayed ReduceLROnPlateau shows what the callback would do *on this curve*. The returned
+run says so in ``run.caveats``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import keras
+import numpy as np
+
+from cbteach.callbacks import current_lr
+from cbteach.events import Action, EventLog
+from cbteach.training import Run, describe_callback
+
+CAVEAT_LR = "replay.caveat_lr"
+
+
+def standin_model(learning_rate: float = 1e-3) -> keras.Model:
+    """A tiny compiled Keras model whose metrics are built, ready to host callbacks."""
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)], name="standin")
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate),
+        loss="mse",
+        metrics=["accuracy"],
+    )
+    x = np.zeros((1, 1), dtype="float32")
+    model.evaluate(x, x, verbose=0)  # builds the compiled metrics that auto mode reads
+    model.stop_training = False
+    return model
+
+
+def drive(
+    callbacks: Sequence[keras.callbacks.Callback],
+    history: Mapping[str, Sequence[float]],
+    model: keras.Model,
+    *,
+    learning_rate: float | None = None,
+) -> tuple[int, list[float]]:
+    """Call the callbacks' hooks as ``model.fit`` would, epoch by epoch, with recorded logs.
+
+    Returns the number of epochs run (fewer than recorded when a callback stopped training)
+    and the learning rate in effect during each of them.
+    """
+    if learning_rate is not None:
+        model.optimizer.learning_rate = learning_rate
+    model.stop_training = False
+    keys = [k for k in history if k != "learning_rate"]
+    epochs = min((len(history[k]) for k in keys), default=0)
+    params = {"epochs": epochs, "steps": None, "verbose": 0}
+    for cb in callbacks:
+        cb.set_model(model)
+        cb.set_params(params)
+    for cb in callbacks:
+        cb.on_train_begin({})
+    lrs: list[float] = []
+    ran = 0
+    for epoch in range(epochs):
+        logs: dict = {}
+        for cb in callbacks:
+            cb.on_epoch_begin(epoch, logs)
+        lrs.append(current_lr(model))
+        logs = {k: float(history[k][epoch]) for k in keys}
+        for cb in callbacks:
+            cb.on_epoch_end(epoch, logs)
+        ran = epoch + 1
+        if model.stop_training:
+            break
+    for cb in callbacks:
+        cb.on_train_end({})
+    return ran, lrs
+
+
+_STANDIN: dict[str, keras.Model] = {}
+
+
+def _shared_standin() -> keras.Model:
+    if "model" not in _STANDIN:
+        _STANDIN["model"] = standin_model()
+    return _STANDIN["model"]
+
+
+def replay(
+    recorded: Run,
+    callbacks: Sequence[keras.callbacks.Callback],
+    *,
+    name: str = "",
+) -> Run:
+    """Replay ``recorded`` (a Run, e.g. from :func:`cbteach.recorded.load`) through ``callbacks``.
+
+    The callbacks should be cbteach's (they record the events); a ModelCheckpoint is switched
+    to ``write=False`` for the replay. The result is a Run cut at the epoch where training
+    would have stopped, with the LR trace the callbacks produced.
+    """
+    log = EventLog()
+    saved_write = {}
+    for cb in callbacks:
+        if hasattr(cb, "write"):
+            saved_write[id(cb)] = cb.write
+            cb.write = False
+        if isinstance(getattr(cb, "log", None), EventLog):
+            cb.log.listeners.append(log.append)
+    initial_lr = recorded.lrs[0] if recorded.lrs else recorded.config.get("learning_rate", 1e-3)
+    try:
+        ran, lrs = drive(callbacks, recorded.history, _shared_standin(), learning_rate=initial_lr)
+    finally:
+        for cb in callbacks:
+            if id(cb) in saved_write:
+                cb.write = saved_write[id(cb)]
+            if isinstance(getattr(cb, "log", None), EventLog):
+                cb.log.listeners.remove(log.append)
+    history = {k: list(v[:ran]) for k, v in recorded.history.items() if k != "learning_rate"}
+    caveats = [CAVEAT_LR] if log.with_action(Action.REDUCED_LR) else []
+    return Run(
+        history=history,
+        events=log,
+        lrs=lrs,
+        device=recorded.device,
+        data=recorded.data,
+        config={
+            **recorded.config,
+            "replay_of": recorded.name,
+            "callbacks": [describe_callback(cb) for cb in callbacks],
+        },
+        name=name or recorded.name,
+        caveats=caveats,
+    )
