@@ -1,0 +1,226 @@
+"""``python -m cbteach demo|record|runs``: the demo run and the recorder of replayable runs."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+import keras
+
+from cbteach import i18n
+
+# What each shipped recorded run is: the settings that make its curve (see README).
+RECORDINGS = {
+    "overfit": dict(model="mlp", learning_rate=3e-3, batch_size=32, monitor="val_loss"),
+    "plateau": dict(model="cnn", learning_rate=1e-3, batch_size=128, monitor="val_loss"),
+    "accuracy": dict(model="cnn", learning_rate=5e-4, batch_size=64, monitor="val_accuracy"),
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m cbteach", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="train with all three callbacks and explain each epoch")
+    demo.add_argument("--lang", choices=i18n.LANGUAGES, default=None)
+    demo.add_argument("--data", choices=("auto", "keras", "sample"), default=None)
+    demo.add_argument("--epochs", type=int, default=50)
+    demo.add_argument("--out", default="demo-out")
+    demo.add_argument("--model", choices=("cnn", "mlp"), default="cnn")
+    demo.add_argument("--seed", type=int, default=0)
+
+    record = sub.add_parser("record", help="train without callbacks and save the curves")
+    record.add_argument("name", help=f"one of {sorted(RECORDINGS)} or a new name")
+    record.add_argument("--data", choices=("auto", "keras", "sample"), default="sample")
+    record.add_argument("--epochs", type=int, default=60)
+    record.add_argument("--model", choices=("cnn", "mlp"), default=None)
+    record.add_argument("--learning-rate", type=float, default=None)
+    record.add_argument("--batch-size", type=int, default=None)
+    record.add_argument("--monitor", default=None)
+    record.add_argument("--seed", type=int, default=0)
+    record.add_argument("--out", default=None, help="file (default: the shipped folder)")
+
+    sub.add_parser("runs", help="list the shipped recorded runs")
+    return parser
+
+
+def _positive(value: int, name: str) -> None:
+    if value < 1:
+        raise SystemExit(i18n.t("cli.bad_positive", name=name, value=value))
+
+
+def demo(args: argparse.Namespace) -> int:
+    """The study notes' combined example, corrected, on real MNIST, explained epoch by epoch."""
+    from cbteach import EarlyStopping, EventLog, ModelCheckpoint, ReduceLROnPlateau, device
+    from cbteach.data import load_mnist
+    from cbteach.plots import plot_run
+    from cbteach.training import train
+
+    _positive(args.epochs, "--epochs")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    info = device.describe()
+    print(i18n.t("cli.device", name=info["name"], backend=info["backend"], keras=info["keras"]))
+    data = load_mnist(args.data, seed=args.seed)
+    (out / "events.jsonl").unlink(missing_ok=True)
+    log = EventLog(out / "events.jsonl")
+    checkpoint = out / "checkpoints" / "weights.{epoch:02d}-{val_loss:.2f}.weights.h5"
+    callbacks = [
+        ModelCheckpoint(
+            str(checkpoint),
+            monitor="val_loss",
+            save_best_only=True,
+            save_weights_only=True,
+            mode="min",
+            log=log,
+            explain=True,
+        ),
+        ReduceLROnPlateau(
+            monitor="val_loss",
+            factor=0.3,
+            patience=10,
+            mode="min",
+            verbose=1,
+            log=log,
+            explain=True,
+        ),
+        EarlyStopping(
+            monitor="val_loss",
+            patience=20,
+            mode="min",
+            restore_best_weights=True,
+            verbose=1,
+            log=log,
+            explain=True,
+        ),
+    ]
+    print(i18n.t("cli.training", epochs=args.epochs, model=args.model))
+    run = train(
+        callbacks,
+        data=data,
+        model=args.model,
+        epochs=args.epochs,
+        seed=args.seed,
+        extra_callbacks=[EpochLine(args.epochs)],
+    )
+    log.close()
+    run.save(out)
+    figure = plot_run(run)
+    figure.savefig(out / "timeline.png", dpi=110)
+    _, test_accuracy = run.model.evaluate(data.x_test, data.y_test, verbose=0)
+    print()
+    for line in summary(run, test_accuracy):
+        print(line)
+    print(i18n.t("cli.outputs", out=out))
+    keras.backend.clear_session()
+    return 0
+
+
+def summary(run, test_accuracy: float) -> list[str]:
+    """The demo's closing lines: what each callback did over the whole run."""
+    lines = [i18n.t("cli.summary_epochs", epochs=run.epochs)]
+    if run.stopped_epoch:
+        lines.append(i18n.t("cli.summary_stopped", epoch=run.stopped_epoch))
+    else:
+        lines.append(i18n.t("cli.summary_not_stopped"))
+    if run.restored_epoch:
+        lines.append(i18n.t("cli.summary_restored", epoch=run.restored_epoch))
+    lines.append(i18n.t("cli.summary_lr", cuts=len(run.lr_cuts), lr=run.lrs[-1]))
+    if run.saves:
+        lines.append(
+            i18n.t("cli.summary_saves", saves=len(run.saves), last=run.saves[-1].saved_path)
+        )
+    lines.append(i18n.t("cli.summary_test", accuracy=test_accuracy))
+    return lines
+
+
+class EpochLine(keras.callbacks.Callback):
+    """Prints one translated line of metrics per epoch, before the callbacks explain it."""
+
+    def __init__(self, epochs: int) -> None:
+        super().__init__()
+        self.epochs = epochs
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        nan = float("nan")
+        line = i18n.t(
+            "cli.epoch_line",
+            epoch=epoch + 1,
+            epochs=self.epochs,
+            loss=logs.get("loss", nan),
+            val_loss=logs.get("val_loss", nan),
+            val_accuracy=logs.get("val_accuracy", nan),
+        )
+        print(line, flush=True)
+
+
+def record(args: argparse.Namespace) -> int:
+    """Train without callbacks for a fixed number of epochs and save the curves for replay."""
+    from cbteach import recorded
+    from cbteach.data import load_mnist
+    from cbteach.training import train
+
+    _positive(args.epochs, "--epochs")
+    preset = RECORDINGS.get(args.name, RECORDINGS["overfit"])
+    model = args.model or preset["model"]
+    learning_rate = args.learning_rate or preset["learning_rate"]
+    batch_size = args.batch_size or preset["batch_size"]
+    monitor = args.monitor or preset["monitor"]
+    command = shlex.join(
+        [
+            "python",
+            "-m",
+            "cbteach",
+            "record",
+            args.name,
+            f"--data={args.data}",
+            f"--epochs={args.epochs}",
+            f"--model={model}",
+            f"--learning-rate={learning_rate}",
+            f"--batch-size={batch_size}",
+            f"--monitor={monitor}",
+            f"--seed={args.seed}",
+        ]
+    )
+    data = load_mnist(args.data, seed=args.seed)
+    run = train(
+        (),
+        data=data,
+        model=model,
+        epochs=args.epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        seed=args.seed,
+        verbose=2,
+        name=args.name,
+    )
+    record_ = recorded.to_record(run, name=args.name, command=command, suggested_monitor=monitor)
+    path = recorded.write(record_, args.out or recorded.folder() / f"{args.name}.json")
+    print(i18n.t("cli.recorded", path=path, epochs=run.epochs))
+    return 0
+
+
+def runs(_: argparse.Namespace) -> int:
+    """List the shipped recorded runs with their provenance."""
+    from cbteach import recorded
+
+    for name in recorded.names():
+        run = recorded.load(name)
+        provenance = run.config["provenance"]
+        print(f"{name}: {run.epochs} epochs · {provenance['command']}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m cbteach`` and of the ``cbteach`` command."""
+    args = _parser().parse_args(argv)
+    if getattr(args, "lang", None):
+        i18n.set_language(args.lang)
+    return {"demo": demo, "record": record, "runs": runs}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""Recorded runs: the per-epoch logs of real training runs, shipped for instant replay.
+
+Each file in ``cbteach/recorded/`` was written by ``python -m cbteach record NAME ...`` from
+a real ``model.fit`` without callbacks, so that every epoch of the curve exists and any
+callback setting can be replayed over it. Its ``provenance`` says how it was made (data,
+model, seed, epochs, Keras and backend versions, device, date) and the exact command that
+makes it again.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+from cbteach.events import EventLog
+from cbteach.training import Run
+
+SCHEMA_VERSION = 1
+PROVENANCE_KEYS = (
+    "data",
+    "model",
+    "seed",
+    "epochs",
+    "batch_size",
+    "learning_rate",
+    "optimizer",
+    "keras",
+    "backend",
+    "backend_version",
+    "device",
+    "date",
+    "command",
+)
+REQUIRED_CURVES = ("loss", "val_loss", "accuracy", "val_accuracy")
+
+
+class RecordError(ValueError):
+    """A recorded-run file that does not follow the schema."""
+
+
+def folder() -> Path:
+    """The folder of the runs shipped with cbteach."""
+    return Path(str(resources.files("cbteach") / "recorded"))
+
+
+def names() -> list[str]:
+    """The names of the shipped recorded runs, e.g. ``["accuracy", "overfit", "plateau"]``."""
+    return sorted(p.stem for p in folder().glob("*.json"))
+
+
+def validate(record: dict) -> None:
+    """Raise RecordError unless ``record`` follows the schema and its provenance is complete."""
+    if record.get("schema") != SCHEMA_VERSION:
+        raise RecordError(f"schema must be {SCHEMA_VERSION}, got {record.get('schema')!r}")
+    for key in ("name", "history", "lrs", "epoch_times", "provenance", "suggested_monitor"):
+        if key not in record:
+            raise RecordError(f"missing {key!r}")
+    history = record["history"]
+    missing = [c for c in REQUIRED_CURVES if c not in history]
+    if missing:
+        raise RecordError(f"history lacks {missing}")
+    lengths = {len(v) for v in history.values()} | {len(record["lrs"]), len(record["epoch_times"])}
+    if len(lengths) != 1:
+        raise RecordError(f"curves of different lengths: {sorted(lengths)}")
+    for curve, values in history.items():
+        if not all(isinstance(x, (int, float)) and math.isfinite(x) for x in values):
+            raise RecordError(f"{curve} holds a value that is not a finite number")
+    gaps = [k for k in PROVENANCE_KEYS if record["provenance"].get(k) in (None, "", {})]
+    if gaps:
+        raise RecordError(f"provenance lacks {gaps}")
+    if record["suggested_monitor"] not in history:
+        raise RecordError(f"suggested_monitor {record['suggested_monitor']!r} is not a curve")
+
+
+def to_record(run: Run, *, name: str, command: str, suggested_monitor: str = "val_loss") -> dict:
+    """The JSON-ready record of a real training run."""
+    import keras
+
+    backend = run.device.get("backend", keras.backend.backend())
+    record = {
+        "schema": SCHEMA_VERSION,
+        "name": name,
+        "suggested_monitor": suggested_monitor,
+        "history": run.history,
+        "lrs": run.lrs,
+        "epoch_times": [round(t, 4) for t in run.epoch_times],
+        "provenance": {
+            "data": run.data,
+            "model": run.config.get("model"),
+            "seed": run.config.get("seed"),
+            "epochs": run.epochs,
+            "batch_size": run.config.get("batch_size"),
+            "learning_rate": run.config.get("learning_rate"),
+            "optimizer": "Adam",
+            "keras": keras.__version__,
+            "backend": backend,
+            "backend_version": _backend_version(backend),
+            "device": run.device.get("name"),
+            "date": datetime.now(timezone.utc).date().isoformat(),
+            "command": command,
+        },
+    }
+    validate(record)
+    return record
+
+
+def _backend_version(backend: str) -> str:
+    module = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}.get(backend, backend)
+    try:
+        return __import__(module).__version__
+    except ImportError:
+        return "unknown"
+
+
+def write(record: dict, path: str | Path) -> Path:
+    """Write a record atomically (a temporary file in the same folder, then a rename)."""
+    validate(record)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as stream:
+        json.dump(record, stream, ensure_ascii=False, indent=1)
+        stream.write("\n")
+    os.replace(tmp, path)
+    return path
+
+
+def load(name_or_path: str | Path) -> Run:
+    """A shipped run by name (``load("overfit")``) or any record file by path, as a Run."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = folder() / f"{name_or_path}.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    validate(record)
+    provenance = record["provenance"]
+    return Run(
+        history=record["history"],
+        events=EventLog(),
+        lrs=record["lrs"],
+        epoch_times=record["epoch_times"],
+        device={"backend": provenance["backend"], "name": provenance["device"]},
+        data=provenance["data"],
+        config={
+            **{k: provenance[k] for k in ("model", "seed", "batch_size", "learning_rate")},
+            "suggested_monitor": record["suggested_monitor"],
+            "provenance": provenance,
+        },
+        name=record["name"],
+    )

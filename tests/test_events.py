@@ -1,0 +1,94 @@
+"""EventLog: a DataFrame, a JSONL stream that survives a crash, explanations in ko and en."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from cbteach import Action, Event, EventLog
+
+
+def event(epoch, action=Action.WAITED, reason="events.es_waited", **kw):
+    base = dict(
+        epoch=epoch,
+        callback="EarlyStopping",
+        action=action,
+        reason=reason,
+        monitor="val_loss",
+        value=0.3120,
+        best_before=0.3050,
+        best_after=0.3050,
+        best_epoch=5,
+        wait_before=1,
+        wait_after=2,
+        patience=3,
+    )
+    return Event(**{**base, **kw})
+
+
+def test_explain_reads_like_the_issue_example():
+    e = event(7)
+    assert e.explain("en") == (
+        "epoch 7 · EarlyStopping · val_loss 0.3120 did not improve on best 0.3050 (epoch 5)"
+        " → wait 2/3"
+    )
+    assert e.explain("ko").startswith("에포크 7 · EarlyStopping · val_loss 0.3120")
+
+
+def test_jsonl_is_written_and_flushed_per_event(tmp_path):
+    path = tmp_path / "run" / "events.jsonl"
+    log = EventLog(path)
+    log.append(event(1))
+    # readable by another reader before close: flushed
+    assert json.loads(path.read_text(encoding="utf-8"))["epoch"] == 1
+    log.append(event(2))
+    log.close()
+    again = EventLog.load(path)
+    assert [e.epoch for e in again] == [1, 2]
+    assert again[0] == event(1)
+
+
+def test_a_killed_writer_leaves_every_finished_event(tmp_path):
+    path = tmp_path / "events.jsonl"
+    code = (
+        "import os; from cbteach.events import Event, EventLog\n"
+        f"log = EventLog({str(path)!r})\n"
+        "for i in range(1, 6):\n"
+        "    log.append(Event(epoch=i, callback='EarlyStopping', action='waited',"
+        " reason='events.es_waited', monitor='val_loss'))\n"
+        "os._exit(9)  # dies without closing anything\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=False)
+    assert [e.epoch for e in EventLog.load(path)] == [1, 2, 3, 4, 5]
+
+
+def test_a_half_written_last_line_is_ignored(tmp_path):
+    path = tmp_path / "events.jsonl"
+    log = EventLog(path)
+    log.append(event(1))
+    log.close()
+    with path.open("a", encoding="utf-8") as f:
+        f.write('{"epoch": 2, "callb')
+    assert len(EventLog.load(path)) == 1
+
+
+def test_frame_and_explain_table():
+    log = EventLog()
+    log.append(event(1, action=Action.IMPROVED, reason="events.es_first", wait_after=0))
+    log.append(event(2))
+    log.append(event(2, callback="ReduceLROnPlateau", reason="events.rlr_waited", lr_after=1e-3))
+    frame = log.to_frame()
+    assert list(frame["action"]) == ["improved", "waited", "waited"]
+    table = log.explain_table("ko")
+    assert list(table.index) == [1, 2] and table.index.name == "에포크"
+    assert set(table.columns) == {"EarlyStopping", "ReduceLROnPlateau"}
+    assert "학습률" in table.loc[2, "ReduceLROnPlateau"]
+
+
+def test_merge_orders_by_epoch_and_keeps_each_log_once():
+    a, b = EventLog(), EventLog()
+    a.append(event(2))
+    b.append(event(1))
+    merged = EventLog.merge([a, b, a])
+    assert [e.epoch for e in merged] == [1, 2]
