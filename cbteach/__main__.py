@@ -13,9 +13,14 @@ from cbteach import i18n
 
 # What each shipped recorded run is: the settings that make its curve (see README).
 RECORDINGS = {
-    "overfit": dict(model="mlp", learning_rate=3e-3, batch_size=32, monitor="val_loss"),
-    "plateau": dict(model="cnn", learning_rate=1e-3, batch_size=128, monitor="val_loss"),
-    "accuracy": dict(model="cnn", learning_rate=5e-4, batch_size=64, monitor="val_accuracy"),
+    "overfit": {"model": "mlp", "learning_rate": 3e-3, "batch_size": 32, "monitor": "val_loss"},
+    "plateau": {"model": "cnn", "learning_rate": 1e-3, "batch_size": 128, "monitor": "val_loss"},
+    "accuracy": {
+        "model": "cnn",
+        "learning_rate": 5e-4,
+        "batch_size": 64,
+        "monitor": "val_accuracy",
+    },
 }
 
 

@@ -10,20 +10,20 @@ from cbteach import Action, Event, EventLog
 
 
 def event(epoch, action=Action.WAITED, reason="events.es_waited", **kw):
-    base = dict(
-        epoch=epoch,
-        callback="EarlyStopping",
-        action=action,
-        reason=reason,
-        monitor="val_loss",
-        value=0.3120,
-        best_before=0.3050,
-        best_after=0.3050,
-        best_epoch=5,
-        wait_before=1,
-        wait_after=2,
-        patience=3,
-    )
+    base = {
+        "epoch": epoch,
+        "callback": "EarlyStopping",
+        "action": action,
+        "reason": reason,
+        "monitor": "val_loss",
+        "value": 0.3120,
+        "best_before": 0.3050,
+        "best_after": 0.3050,
+        "best_epoch": 5,
+        "wait_before": 1,
+        "wait_after": 2,
+        "patience": 3,
+    }
     return Event(**{**base, **kw})
 
 

@@ -16,13 +16,13 @@ FIELDS = ("epoch", "callback", "action", "reason", "value", "best_after", "wait_
 
 def settings(tmp_path):
     return [
-        dict(
-            cls=ModelCheckpoint,
-            filepath=str(tmp_path / "{epoch:02d}-{val_loss:.4f}.keras"),
-            save_best_only=True,
-        ),
-        dict(cls=ReduceLROnPlateau, patience=1, factor=0.5, min_delta=0.0),
-        dict(cls=EarlyStopping, patience=2, restore_best_weights=True, min_delta=0.002),
+        {
+            "cls": ModelCheckpoint,
+            "filepath": str(tmp_path / "{epoch:02d}-{val_loss:.4f}.keras"),
+            "save_best_only": True,
+        },
+        {"cls": ReduceLROnPlateau, "patience": 1, "factor": 0.5, "min_delta": 0.0},
+        {"cls": EarlyStopping, "patience": 2, "restore_best_weights": True, "min_delta": 0.002},
     ]
 
 
@@ -52,7 +52,7 @@ def live(tmp_path_factory):
 
 
 def test_replay_of_a_live_run_makes_the_same_decisions(live, tmp_path):
-    run, specs, live_dir = live
+    run, _specs, live_dir = live
     assert run.stopped_epoch is not None, "the live run should stop early for this test"
     replayed = replay(run, build(settings(tmp_path)))
     assert essentials(replayed.events) == essentials(run.events)
@@ -100,5 +100,5 @@ def test_auto_mode_on_accuracy_maximises():
 def test_replay_of_every_shipped_run_is_fast_enough_to_be_a_slider():
     for name in recorded.names():
         run = recorded.load(name)
-        out = replay(run, build([dict(cls=EarlyStopping, patience=60)]))
+        out = replay(run, build([{"cls": EarlyStopping, "patience": 60}]))
         assert out.epochs == run.epochs
