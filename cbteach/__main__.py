@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--data", choices=("auto", "keras", "sample"), default=None)
     demo.add_argument("--epochs", type=int, default=50)
     demo.add_argument("--out", default="demo-out")
-    demo.add_argument("--model", choices=("cnn", "mlp"), default="cnn")
+    demo.add_argument("--model", choices=("cnn", "mlp"), default="mlp")
     demo.add_argument("--seed", type=int, default=0)
 
     record = sub.add_parser("record", help="train without callbacks and save the curves")
@@ -101,12 +101,17 @@ def demo(args: argparse.Namespace) -> int:
             explain=True,
         ),
     ]
-    print(i18n.t("cli.training", epochs=args.epochs, model=args.model))
+    print(i18n.t("cli.training", epochs=args.epochs, model=args.model.upper()))
+    # The "overfit" recording's settings: the MLP overfits within a few epochs on the sample,
+    # so all three callbacks get to act (the CNN trains 50 epochs without any of them firing).
+    preset = RECORDINGS["overfit"]
     run = train(
         callbacks,
         data=data,
         model=args.model,
         epochs=args.epochs,
+        batch_size=preset["batch_size"],
+        learning_rate=preset["learning_rate"],
         seed=args.seed,
         extra_callbacks=[EpochLine(args.epochs)],
     )
@@ -132,7 +137,8 @@ def summary(run, test_accuracy: float) -> list[str]:
         lines.append(i18n.t("cli.summary_not_stopped"))
     if run.restored_epoch:
         lines.append(i18n.t("cli.summary_restored", epoch=run.restored_epoch))
-    lines.append(i18n.t("cli.summary_lr", cuts=len(run.lr_cuts), lr=run.lrs[-1]))
+    last_lr = run.lr_cuts[-1].lr_after if run.lr_cuts else run.lrs[-1]
+    lines.append(i18n.t("cli.summary_lr", cuts=len(run.lr_cuts), lr=last_lr))
     if run.saves:
         lines.append(
             i18n.t("cli.summary_saves", saves=len(run.saves), last=run.saves[-1].saved_path)

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import keras
+import numpy as np
 
 from cbteach import i18n
 from cbteach.events import Action, Event, EventLog
@@ -87,6 +88,8 @@ def _signature(keras_class: type, **own: object) -> inspect.Signature:
 def _float(value) -> float | None:
     if value is None:
         return None
+    if isinstance(value, (float, int, np.floating, np.integer)):
+        return float(value)
     try:
         return float(keras.ops.convert_to_numpy(value))
     except (TypeError, ValueError):
@@ -274,29 +277,33 @@ class ReduceLROnPlateau(_Observed, keras.callbacks.ReduceLROnPlateau):
         self._observe(log, explain, args, kwargs)
 
     def _state(self) -> dict:
-        return {
-            "best": _float(self.best),
-            "wait": self.wait,
-            "cooldown": self.cooldown_counter,
-            "lr": current_lr(self.model),
-        }
+        return {"best": _float(self.best), "wait": self.wait, "cooldown": self.cooldown_counter}
+
+    def _reduce_optimizer_lr(self, optimizer, epoch, name=""):
+        reduced = super()._reduce_optimizer_lr(optimizer, epoch, name)
+        self._tried_cut = True
+        if reduced:
+            self._new_lr = _float(optimizer.learning_rate)
+        return reduced
 
     def on_epoch_end(self, epoch, logs=None):
         before = self._state()
+        self._tried_cut, self._new_lr = False, None
         super().on_epoch_end(epoch, logs)
         after = self._state()
         value = self._value(logs)
-        lr_before, lr_after = before["lr"], after["lr"]
+        lr_before = _float((logs or {}).get("learning_rate"))  # Keras wrote the LR it saw
+        lr_after = self._new_lr if self._new_lr is not None else lr_before
         if value is None:
             action, reason = Action.MISSING, "events.rlr_missing"
-        elif lr_before is not None and lr_after is not None and lr_after < lr_before:
+        elif self._new_lr is not None:
             action, reason = Action.REDUCED_LR, "events.rlr_reduced"
         elif not _same(after["best"], before["best"]):
             first = before["best"] is None
             action, reason = Action.IMPROVED, "events.rlr_first" if first else "events.rlr_improved"
         elif after["cooldown"] > 0:
             action, reason = Action.COOLDOWN, "events.rlr_cooldown"
-        elif after["wait"] >= self.patience:
+        elif self._tried_cut:
             action, reason = Action.AT_MIN_LR, "events.rlr_at_min_lr"
         else:
             action, reason = Action.WAITED, "events.rlr_waited"

@@ -152,8 +152,9 @@ def train(
 
     ``data`` is a :class:`cbteach.data.MnistData` (default: ``load_mnist()``); ``model`` a
     name from :data:`cbteach.models.MODELS` (built and compiled with ``seed`` and
-    ``learning_rate``) or an already compiled Keras model. ``stop``, when set from another
-    thread, ends training after the current epoch.
+    ``learning_rate``) or an already compiled Keras model. ``extra_callbacks`` (progress
+    bars, printers) run before ``callbacks`` at each hook and are not part of the config.
+    ``stop``, when set from another thread, ends training after the current epoch.
     """
     from cbteach.data import load_mnist
     from cbteach.models import build_model, compile_model
@@ -174,7 +175,7 @@ def train(
         validation_data=(data.x_val, data.y_val),
         epochs=epochs,
         batch_size=batch_size,
-        callbacks=[recorder, *callbacks, *extra_callbacks, *helpers],
+        callbacks=[recorder, *extra_callbacks, *callbacks, *helpers],
         verbose=verbose,
     )
     logs = [cb.log for cb in callbacks if isinstance(getattr(cb, "log", None), EventLog)]

@@ -1,0 +1,104 @@
+"""Replay and slider latency, side by side with the floor, in one process.
+
+    python benchmarks/replay_bench.py [--repeats 60]
+
+Floor: the same Keras callbacks (plain keras.callbacks, no cbteach) driven by hand over the
+same recorded 100-epoch logs on the same stand-in model. cbteach: fresh cbteach callbacks +
+replay() (events, LR trace, Run). Slider: replay + Timeline.update + rendering the figure
+(Agg draw, and PNG bytes as the Playground shows them). Prints medians, p95 and ratios;
+asserts nothing (shared machines are noisy: compare the ratios).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+
+from cbteach import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, recorded  # noqa: E402
+from cbteach.plots import Timeline  # noqa: E402
+from cbteach.replay import drive, replay, standin_model  # noqa: E402
+
+ES = {"patience": 10, "restore_best_weights": True}
+RLR = {"patience": 5, "factor": 0.5}
+MC = {"filepath": "ckpt/{epoch:02d}-{val_loss:.2f}.keras", "save_best_only": True}
+
+
+def ours(patience: int = ES["patience"]):
+    return [
+        ModelCheckpoint(**MC),
+        ReduceLROnPlateau(**RLR),
+        EarlyStopping(**{**ES, "patience": patience}),
+    ]
+
+
+def timed(fn, repeats: int) -> list[float]:
+    fn()  # warm-up
+    out = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def p95(xs: list[float]) -> float:
+    return statistics.quantiles(xs, n=20)[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=60)
+    parser.add_argument("--run", default="overfit")
+    args = parser.parse_args()
+    run = recorded.load(args.run)
+    epochs = run.epochs
+    model = standin_model()
+    no_stop = {**ES, "patience": epochs}  # replay every epoch: the worst case
+
+    def floor():
+        callbacks = [
+            keras.callbacks.ModelCheckpoint(**MC),
+            keras.callbacks.ReduceLROnPlateau(**RLR),
+            keras.callbacks.EarlyStopping(**no_stop),
+        ]
+        model.save = lambda path, overwrite=True: None
+        drive(callbacks, run.history, model, learning_rate=run.lrs[0])
+        del model.save
+
+    def cbteach_replay():
+        replay(run, ours(patience=epochs))
+
+    timeline = Timeline(replay(run, ours()))
+    patience = iter(range(10**6))
+
+    def slider_draw():
+        timeline.update(replay(run, ours(patience=1 + next(patience) % 20)))
+        timeline.figure.canvas.draw()
+
+    def slider_png():
+        timeline.update(replay(run, ours(patience=1 + next(patience) % 20)))
+        timeline.to_png()
+
+    rows = [
+        ("floor: plain Keras callbacks by hand", timed(floor, args.repeats)),
+        ("cbteach replay()", timed(cbteach_replay, args.repeats)),
+        ("slider: replay + update + draw", timed(slider_draw, args.repeats)),
+        ("slider: replay + update + PNG", timed(slider_png, args.repeats)),
+    ]
+    base = rows[0][1]
+    print(f"recorded run {args.run!r}: {epochs} epochs, 3 callbacks, {args.repeats} repeats")
+    print(f"{'what':40} {'median ms':>10} {'p95 ms':>8} {'p95/floor':>10}")
+    for name, xs in rows:
+        ratio = p95(xs) / p95(base)
+        print(f"{name:40} {statistics.median(xs):10.1f} {p95(xs):8.1f} {ratio:10.2f}")
+
+
+if __name__ == "__main__":
+    main()
