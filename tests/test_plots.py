@@ -1,0 +1,355 @@
+"""Plots read a Run and draw what the callbacks decided, at the epochs they decided it.
+
+Runs are made by driving the real callbacks (cbteach's subclasses of Keras' classes) on a
+tiny real Keras model over hand-made curves, so every event is one Keras really produced.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import warnings
+from importlib import resources
+
+import keras
+import matplotlib
+import numpy as np
+import pytest
+
+from cbteach import EarlyStopping, EventLog, ModelCheckpoint, ReduceLROnPlateau, i18n, plots
+from cbteach.callbacks import current_lr
+from cbteach.plots import Timeline, plot_compare, plot_lr, plot_run
+from cbteach.training import Run
+
+# val_loss improves until epoch 5 (0.69), then only gets worse.
+VAL_LOSS = [1.0, 0.8, 0.7, 0.72, 0.69, 0.71, 0.73, 0.74, 0.75, 0.76, 0.77, 0.78]
+LOSS = [1.1, 0.85, 0.7, 0.62, 0.55, 0.5, 0.46, 0.43, 0.4, 0.38, 0.36, 0.34]
+
+
+def tiny_model() -> keras.Model:
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    return model
+
+
+def drive(callbacks, history: dict[str, list[float]], log: EventLog, name: str = "") -> Run:
+    """Call the hooks as ``model.fit`` would, with ``history`` as each epoch's logs."""
+    model = tiny_model()
+    model.stop_training = False
+    for cb in callbacks:
+        cb.set_model(model)
+    for cb in callbacks:
+        cb.on_train_begin()
+    ran: dict[str, list[float]] = {k: [] for k in history}
+    lrs = []
+    for epoch in range(len(next(iter(history.values())))):
+        for cb in callbacks:
+            cb.on_epoch_begin(epoch)
+        lrs.append(current_lr(model))
+        logs = {k: v[epoch] for k, v in history.items()}
+        for cb in callbacks:
+            cb.on_epoch_end(epoch, logs)
+        for k in history:
+            ran[k].append(history[k][epoch])
+        if model.stop_training:
+            break
+    for cb in callbacks:
+        cb.on_train_end()
+    return Run(history=ran, events=log, lrs=lrs, name=name)
+
+
+def make_run(tmp_path, *, es_patience=2, rlr=True, mc=True, cooldown=0, name="") -> Run:
+    log = EventLog()
+    callbacks = [EarlyStopping(patience=es_patience, restore_best_weights=True, log=log)]
+    if rlr:
+        callbacks.append(ReduceLROnPlateau(patience=1, factor=0.5, cooldown=cooldown, log=log))
+    if mc:
+        path = str(tmp_path / "ckpt_{epoch:02d}.keras")
+        callbacks.append(ModelCheckpoint(path, save_best_only=True, write=False, log=log))
+    return drive(callbacks, {"loss": LOSS, "val_loss": VAL_LOSS}, log, name=name)
+
+
+@pytest.fixture
+def run(tmp_path) -> Run:
+    return make_run(tmp_path)
+
+
+def xdata(artist) -> list[float]:
+    return [x for x in np.asarray(artist.get_xdata(), float) if not math.isnan(x)]
+
+
+def test_the_run_is_the_one_keras_decided(run):
+    """The hand-made curve gives the events the other tests rely on."""
+    assert run.epochs == 7
+    assert run.stopped_epoch == 7
+    assert run.restored_epoch == 5
+    assert [e.epoch for e in run.saves] == [1, 2, 3, 5]
+    assert [e.epoch for e in run.lr_cuts] == [4, 6, 7]
+    assert run.lrs == pytest.approx([0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.025])
+
+
+def test_the_figure_has_its_panels_and_stays_out_of_pyplot(run):
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    timeline = Timeline(run)
+    assert isinstance(timeline.figure, matplotlib.figure.Figure)
+    assert plt.get_fignums() == before
+    assert set(timeline.axes) == {"curves", "metric", "lr", "wait"}
+    assert len(timeline.figure.axes) == 4  # curves, its twin, lr, wait
+    assert timeline.axes["lr"].get_yscale() == "log"
+    assert not timeline.axes["metric"].get_visible()  # only losses are monitored here
+    shared = timeline.axes["curves"].get_shared_x_axes()
+    assert shared.joined(timeline.axes["curves"], timeline.axes["wait"])
+
+    assert len(Timeline(run, show_wait=False).figure.axes) == 3
+    assert isinstance(plot_run(run), matplotlib.figure.Figure)
+
+
+def test_markers_sit_at_the_epochs_the_callbacks_decided(run):
+    a = Timeline(run).artists
+    assert xdata(a["stop"]) == [run.stopped_epoch, run.stopped_epoch]
+    assert xdata(a["stop@lr"]) == [run.stopped_epoch] * 2
+    assert xdata(a["stop@wait"]) == [run.stopped_epoch] * 2
+    assert xdata(a["saves"]) == [e.epoch for e in run.saves]
+    assert list(a["saves"].get_ydata()) == pytest.approx([VAL_LOSS[e.epoch - 1] for e in run.saves])
+    assert xdata(a["restored"]) == [run.restored_epoch]
+    assert list(a["restored"].get_ydata()) == pytest.approx([0.69])
+    assert a["restored_note"].get_visible()
+    assert sorted(set(xdata(a["lr_cuts"]))) == [e.epoch for e in run.lr_cuts]
+    assert list(a["lr"].get_xdata()) == list(range(1, run.epochs + 1))
+    assert list(a["lr"].get_ydata()) == pytest.approx(run.lrs)
+    assert list(a["val_loss"].get_ydata()) == pytest.approx(run.history["val_loss"])
+    assert list(a["wait:EarlyStopping"].get_ydata()) == [0, 0, 0, 1, 0, 1, 2]
+    assert list(a["patience:EarlyStopping"].get_ydata()) == [2, 2]
+    assert list(a["patience:ReduceLROnPlateau"].get_ydata()) == [1, 1]
+    assert not a["no_wait"].get_visible()
+
+
+def test_notes_name_the_new_lr_and_the_stop(run):
+    timeline = Timeline(run, lang="en")
+    notes = [n.get_text() for n in timeline.lr_cut_notes if n.get_visible()]
+    assert notes == ["LR→0.05", "LR→0.025", "LR→0.0125"]
+    assert [n.get_position()[0] for n in timeline.lr_cut_notes] == [4, 6, 7]
+    assert timeline.artists["stop_note"].get_text() == i18n.t("plots.stop_note", "en", epoch=7)
+
+
+def test_best_so_far_lines_follow_best_after(run):
+    a = Timeline(run).artists
+    best = [a[f"best:{cb}"] for cb in plots.COLORS if a[f"best:{cb}"].get_visible()]
+    assert best  # the three callbacks agree on val_loss, so they share one line
+    assert list(best[0].get_ydata()) == pytest.approx([1.0, 0.8, 0.7, 0.7, 0.69, 0.69, 0.69])
+
+
+def test_update_moves_the_same_artists(tmp_path, run):
+    timeline = Timeline(run)
+    figure, axes = timeline.figure, list(timeline.figure.axes)
+    artists = dict(timeline.artists)
+    texts = [len(ax.texts) for ax in axes]
+
+    other = make_run(tmp_path, es_patience=20, rlr=False)  # never stops, no LR cuts
+    assert timeline.update(other) is timeline
+    assert timeline.figure is figure
+    assert list(timeline.figure.axes) == axes
+    assert timeline.artists == artists
+    a = timeline.artists
+    assert list(a["val_loss"].get_xdata()) == list(range(1, len(VAL_LOSS) + 1))
+    assert axes[0].get_xlim() == (0.5, len(VAL_LOSS) + 0.5)
+    assert not a["stop"].get_visible() and not a["stop_note"].get_visible()
+    assert xdata(a["restored"]) == [5]  # Keras restores the best weights even without a stop
+    assert not a["lr_cuts"].get_visible()
+    assert not any(n.get_visible() for n in timeline.lr_cut_notes)
+    assert not a["wait:ReduceLROnPlateau"].get_visible()
+    assert not a["patience:ReduceLROnPlateau"].get_visible()
+    assert a["wait:EarlyStopping"].get_visible()
+    labels = [t.get_text() for t in axes[0].get_legend().get_texts()]
+    assert i18n.t("plots.lr_cut_legend", "en") not in labels
+    assert i18n.t("plots.stop_legend", "en") not in labels
+
+    for _ in range(3):  # going back and forth adds nothing
+        timeline.update(run)
+        timeline.update(other)
+    timeline.update(run)
+    assert [len(ax.texts) for ax in axes] == texts
+    assert list(timeline.figure.axes) == axes
+    assert xdata(a["stop"]) == [7, 7]
+    assert timeline.to_png().startswith(b"\x89PNG")
+
+
+def test_cooldown_epochs_are_shaded(tmp_path):
+    run = make_run(tmp_path, cooldown=2)
+    cooldown = Timeline(run).artists["cooldown"]
+    assert cooldown.get_visible()
+    starts = sorted(path.vertices[:, 0].min() + 0.5 for path in cooldown.get_paths())
+    cuts = [e.epoch for e in run.lr_cuts]
+    assert starts and all(any(c < s <= c + 2 for c in cuts) for s in starts)
+
+
+def test_a_run_without_events_still_plots_curves_and_lr():
+    history = {"loss": LOSS[:5], "val_loss": VAL_LOSS[:5]}
+    run = Run(history=history, events=EventLog(), lrs=[1e-3] * 5)
+    timeline = Timeline(run)
+    a = timeline.artists
+    assert a["loss"].get_visible() and a["val_loss"].get_visible()
+    assert list(a["lr"].get_ydata()) == pytest.approx([1e-3] * 5)
+    assert not a["stop"].get_visible() and not a["saves"].get_visible()
+    assert a["no_wait"].get_visible()
+    assert timeline.to_png().startswith(b"\x89PNG")
+    assert plot_lr(run).axes[0].get_lines()[0].get_ydata().tolist() == pytest.approx([1e-3] * 5)
+
+
+def test_an_empty_timeline_can_be_filled_later(run):
+    timeline = Timeline()
+    assert timeline.artists["no_history"].get_visible()
+    timeline.to_png()
+    timeline.update(run)
+    assert not timeline.artists["no_history"].get_visible()
+    assert xdata(timeline.artists["stop"]) == [7, 7]
+
+
+def test_a_monitored_metric_gets_the_twin_axis(tmp_path):
+    val_accuracy = [0.5, 0.6, 0.7, 0.68, 0.72, 0.71, 0.7, 0.69]
+    history = {"loss": LOSS[:8], "val_loss": VAL_LOSS[:8], "val_accuracy": val_accuracy}
+    log = EventLog()
+    callbacks = [
+        EarlyStopping(monitor="val_accuracy", mode="max", patience=2, restore_best_weights=True, log=log),
+        ModelCheckpoint(str(tmp_path / "m.keras"), monitor="val_accuracy", mode="max",
+                        save_best_only=True, write=False, log=log),
+    ]  # fmt: skip
+    run = drive(callbacks, history, log)
+    timeline = Timeline(run)
+    a = timeline.artists
+    assert timeline.axes["metric"].get_visible()
+    assert a["val_metric"].get_visible()
+    assert list(a["val_metric"].get_ydata()) == pytest.approx(run.history["val_accuracy"])
+    assert a["restored@metric"].get_visible() and not a["restored"].get_visible()
+    assert xdata(a["restored@metric"]) == [5]
+    assert xdata(a["saves@metric"]) == [e.epoch for e in run.saves]
+    assert xdata(a["stop"]) == [run.stopped_epoch] * 2
+
+    timeline.update(make_run(tmp_path))  # back to a loss-only run: the twin axis goes away
+    assert not timeline.axes["metric"].get_visible()
+    assert not a["restored@metric"].get_visible() and a["restored"].get_visible()
+
+
+def _missing_glyphs(render, caplog) -> list[str]:
+    """Agg warns about glyphs missing from a font; mathtext logs them instead."""
+    caplog.clear()
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
+        warnings.simplefilter("always")
+        render()
+    messages = [str(w.message) for w in caught] + [r.getMessage() for r in caplog.records]
+    return [m for m in messages if "missing from" in m or "does not have a glyph" in m]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_every_glyph_renders(tmp_path, run, lang, caplog):
+    runs = [make_run(tmp_path, es_patience=p, name=f"patience={p}") for p in (1, 2)]
+
+    def render():
+        Timeline(run, lang=lang).to_png()
+        plot_compare(runs, lang=lang).savefig(tmp_path / "compare.png")
+        plot_lr(run, lang=lang).savefig(tmp_path / "lr.png")
+
+    assert _missing_glyphs(render, caplog) == []
+
+
+def test_labels_come_from_the_catalog_in_each_language(run):
+    timeline = Timeline(run, lang="en")
+    curves = timeline.axes["curves"]
+
+    def texts() -> dict[str, object]:
+        return {
+            "title": timeline.figure.get_suptitle(),
+            "loss_axis": curves.get_ylabel(),
+            "lr_axis": timeline.axes["lr"].get_ylabel(),
+            "epoch_axis": timeline.axes["wait"].get_xlabel(),
+            "legend": [t.get_text() for t in curves.get_legend().get_texts()],
+        }
+
+    english = texts()
+    for key in ("title", "loss_axis", "lr_axis", "epoch_axis"):
+        assert english[key] == i18n.t(f"plots.{key}", "en")
+    assert i18n.t("plots.saved_legend", "en") in english["legend"]
+    assert i18n.t("plots.curve_val", "en", name="val_loss") in english["legend"]
+
+    timeline.set_language("ko")
+    korean = texts()
+    for key in ("title", "loss_axis", "lr_axis", "epoch_axis"):
+        assert korean[key] == i18n.t(f"plots.{key}", "ko")
+        assert korean[key] != english[key]
+    assert i18n.t("plots.restored_legend", "ko") in korean["legend"]
+    assert timeline.artists["restored_note"].get_text() == i18n.t(
+        "plots.restored_note", "ko", epoch=5
+    )
+    assert timeline.lr_cut_notes[0].get_text() == "학습률→0.05"
+
+    i18n.set_language("ko")  # lang=None follows the language in use
+    assert Timeline(run).axes["curves"].get_ylabel() == i18n.t("plots.loss_axis", "ko")
+
+
+def test_both_catalogs_have_the_same_plot_keys_and_placeholders():
+    def load(lang: str) -> dict[str, str]:
+        text = (resources.files("cbteach") / "locales" / lang / "plots.json").read_text("utf-8")
+        return json.loads(text)
+
+    ko, en = load("ko"), load("en")
+    assert ko.keys() == en.keys()
+    for key in en:
+        assert i18n.placeholders(ko[key]) == i18n.placeholders(en[key]), key
+
+
+def test_compare_draws_one_stop_line_per_run(tmp_path):
+    runs = [make_run(tmp_path, es_patience=p) for p in (1, 2, 3)]
+    figure = plot_compare(runs, ["patience=1", "patience=2", "patience=3"])
+    curve_ax, lanes = figure.axes
+    stops = [line for line in curve_ax.get_lines() if line.get_gid() == "stop"]
+    assert [line.get_xdata()[0] for line in stops] == [r.stopped_epoch for r in runs]
+    assert len({line.get_color() for line in stops}) == len(runs)
+    assert len([line for line in curve_ax.get_lines() if line.get_gid() == "curve"]) == 1
+    assert [t.get_text() for t in lanes.get_yticklabels()] == [
+        "patience=1",
+        "patience=2",
+        "patience=3",
+    ]
+    saves = [line for line in lanes.get_lines() if line.get_gid() == "saves"]
+    assert [list(line.get_xdata()) for line in saves] == [[e.epoch for e in r.saves] for r in runs]
+    cuts = [line for line in lanes.get_lines() if line.get_gid() == "lr_cuts"]
+    assert [list(line.get_xdata()) for line in cuts] == [[e.epoch for e in r.lr_cuts] for r in runs]
+    legend = [t.get_text() for t in curve_ax.get_legend().get_texts()]
+    assert (
+        i18n.t("plots.compare_stopped", "en", label="patience=2", epoch=runs[1].stopped_epoch)
+        in legend
+    )
+
+    never = make_run(tmp_path, es_patience=50)
+    figure = plot_compare([runs[0], never], lang="ko")
+    stops = [line for line in figure.axes[0].get_lines() if line.get_gid() == "stop"]
+    assert len(stops) == 1
+    with pytest.raises(ValueError):
+        plot_compare(runs, ["only one label"])
+
+
+def test_a_real_three_epoch_training_run():
+    data_module = pytest.importorskip("cbteach.data")
+    pytest.importorskip("cbteach.models")
+    from cbteach.training import train
+
+    data = data_module.load_mnist("sample", verbose=False)
+    model = keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="sparse_categorical_crossentropy")
+    log = EventLog()
+    callbacks = [EarlyStopping(patience=1, log=log), ReduceLROnPlateau(patience=1, log=log)]
+    run = train(callbacks, data=data, model=model, epochs=3, batch_size=256)
+    timeline = Timeline(run, lang="ko")
+    assert list(timeline.artists["lr"].get_ydata()) == pytest.approx(run.lrs)
+    assert list(timeline.artists["val_loss"].get_ydata()) == pytest.approx(run.history["val_loss"])
+    assert timeline.artists["wait:EarlyStopping"].get_visible()
+    assert timeline.to_png().startswith(b"\x89PNG")
