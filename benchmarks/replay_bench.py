@@ -3,9 +3,11 @@
     python benchmarks/replay_bench.py [--repeats 60]
 
 Floor: the same Keras callbacks (plain keras.callbacks, no cbteach) driven by hand over the
-same recorded 100-epoch logs on the same stand-in model. cbteach: fresh cbteach callbacks +
-replay() (events, LR trace, Run). Slider: replay + Timeline.update + rendering the figure
-(Agg draw, and PNG bytes as the Playground shows them). Prints medians, p95 and ratios;
+same recorded 100-epoch logs on the same stand-in model, never stopping. cbteach: fresh
+cbteach callbacks + replay() (events, LR trace, Run), never stopping. Replayer: what a slider
+does, EarlyStopping's patience moved 1..30 while the other two callbacks' replays are
+remembered. Slider: that + Timeline.update + rendering the figure (Agg draw, and the PNG
+bytes the Playground shows). Prints medians, p95 and ratios;
 asserts nothing (shared machines are noisy: compare the ratios).
 """
 
@@ -23,7 +25,7 @@ import keras  # noqa: E402
 
 from cbteach import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, recorded  # noqa: E402
 from cbteach.plots import Timeline  # noqa: E402
-from cbteach.replay import drive, replay, standin_model  # noqa: E402
+from cbteach.replay import Replayer, drive, replay, standin_model  # noqa: E402
 
 ES = {"patience": 10, "restore_best_weights": True}
 RLR = {"patience": 5, "factor": 0.5}
@@ -76,19 +78,27 @@ def main() -> None:
         replay(run, ours(patience=epochs))
 
     timeline = Timeline(replay(run, ours()))
+    replayer = Replayer(run)
     patience = iter(range(10**6))
 
+    def next_patience() -> int:  # a slider sweeping EarlyStopping's patience 1..30
+        return 1 + next(patience) % 30
+
+    def remembered():
+        replayer.replay(ours(patience=next_patience()))
+
     def slider_draw():
-        timeline.update(replay(run, ours(patience=1 + next(patience) % 20)))
+        timeline.update(replayer.replay(ours(patience=next_patience())))
         timeline.figure.canvas.draw()
 
     def slider_png():
-        timeline.update(replay(run, ours(patience=1 + next(patience) % 20)))
+        timeline.update(replayer.replay(ours(patience=next_patience())))
         timeline.to_png()
 
     rows = [
         ("floor: plain Keras callbacks by hand", timed(floor, args.repeats)),
-        ("cbteach replay()", timed(cbteach_replay, args.repeats)),
+        ("cbteach replay(), all epochs", timed(cbteach_replay, args.repeats)),
+        ("Replayer: ES patience moved", timed(remembered, args.repeats)),
         ("slider: replay + update + draw", timed(slider_draw, args.repeats)),
         ("slider: replay + update + PNG", timed(slider_png, args.repeats)),
     ]

@@ -134,3 +134,84 @@ def replay(
         name=name or recorded.name,
         caveats=caveats,
     )
+
+
+def _settings_key(callback) -> tuple | None:
+    arguments = getattr(callback, "arguments", None)
+    if arguments is None:
+        return None
+    try:
+        return (type(callback), tuple(sorted(arguments.items())))
+    except TypeError:  # an argument that cannot be ordered: do not remember
+        return None
+
+
+class Replayer:
+    """Replays one recorded run again and again, remembering each callback's replay.
+
+    Over recorded logs the callbacks do not influence one another, except that a stop ends
+    the run for all: a cut learning rate changes no logged value, and nothing else is shared.
+    So each callback is replayed alone, once per setting, and the parts are put together
+    and cut at the earliest stop. When a slider moves one callback's setting, only that
+    callback is replayed again. Where the parts could disagree with one joint replay (two
+    callbacks that act at the end of training, or one that fails alone), the Replayer
+    falls back to :func:`replay` of all callbacks together.
+    """
+
+    def __init__(self, recorded: Run, *, maxsize: int = 512) -> None:
+        self.recorded = recorded
+        self.maxsize = maxsize
+        self._memo: dict[tuple, Run] = {}
+
+    def _part(self, callback) -> Run:
+        key = _settings_key(callback)
+        if key is not None and key in self._memo:
+            return self._memo[key]
+        part = replay(self.recorded, [callback])
+        if key is not None:
+            if len(self._memo) >= self.maxsize:
+                self._memo.pop(next(iter(self._memo)))
+            self._memo[key] = part
+        return part
+
+    def replay(self, callbacks: Sequence[keras.callbacks.Callback], *, name: str = "") -> Run:
+        """The same Run as ``replay(recorded, callbacks)``, from remembered parts."""
+        try:
+            parts = [self._part(cb) for cb in callbacks]
+        except (KeyError, ValueError):
+            return replay(self.recorded, callbacks, name=name)
+        ran = min((p.epochs for p in parts), default=self.recorded.epochs)
+        enders = [p for p in parts if p.epochs > ran and _end_events(p)]
+        if enders:
+            return replay(self.recorded, callbacks, name=name)
+        order = []
+        for index, part in enumerate(parts):
+            for event in part.events:
+                if event.epoch <= ran:
+                    order.append((event.epoch, event.action is Action.RESTORED, index, event))
+        log = EventLog()
+        log.events = [e for *_, e in sorted(order, key=lambda row: row[:3])]
+        lr_parts = [p for p, cb in zip(parts, callbacks) if hasattr(cb, "min_lr")]
+        if len(lr_parts) > 1:  # two learning-rate callbacks act on one optimizer together
+            return replay(self.recorded, callbacks, name=name)
+        lrs = (lr_parts[0] if lr_parts else parts[0] if parts else self.recorded).lrs[:ran]
+        history = {k: list(v[:ran]) for k, v in self.recorded.history.items()}
+        history.pop("learning_rate", None)
+        return Run(
+            history=history,
+            events=log,
+            lrs=list(lrs),
+            device=self.recorded.device,
+            data=self.recorded.data,
+            config={
+                **self.recorded.config,
+                "replay_of": self.recorded.name,
+                "callbacks": [describe_callback(cb) for cb in callbacks],
+            },
+            name=name or self.recorded.name,
+            caveats=[CAVEAT_LR] if log.with_action(Action.REDUCED_LR) else [],
+        )
+
+
+def _end_events(run: Run) -> list:
+    return [e for e in run.events if e.action is Action.RESTORED]

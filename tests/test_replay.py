@@ -102,3 +102,29 @@ def test_with_patience_as_long_as_the_run_every_epoch_is_replayed():
         run = recorded.load(name)
         out = replay(run, build([{"cls": EarlyStopping, "patience": run.epochs}]))
         assert out.epochs == run.epochs
+
+
+def test_the_remembering_replayer_gives_exactly_what_a_joint_replay_gives(tmp_path):
+    import numpy as np
+
+    from cbteach.replay import Replayer
+
+    rng = np.random.default_rng(7)
+    for name in recorded.names():
+        rec = recorded.load(name)
+        replayer = Replayer(rec)
+        for _ in range(12):
+            es_patience, rlr_patience = int(rng.integers(0, 15)), int(rng.integers(0, 12))
+
+            def make():
+                return [
+                    ModelCheckpoint(str(tmp_path / "{epoch:02d}.keras"), save_best_only=True),
+                    ReduceLROnPlateau(patience=rlr_patience, factor=0.5, cooldown=1),
+                    EarlyStopping(patience=es_patience, restore_best_weights=bool(es_patience % 2)),
+                ]
+
+            joint, remembered = replay(rec, make()), replayer.replay(make())
+            assert essentials(remembered.events) == essentials(joint.events)
+            assert remembered.lrs == pytest.approx(joint.lrs)
+            assert remembered.history == joint.history
+            assert remembered.caveats == joint.caveats
