@@ -11,7 +11,7 @@ VENV_PY     := $(VENV_BIN)/python
 DEMO_ARGS   ?= --out demo-out
 PYTEST_ARGS ?=
 LAB_ARGS    ?=
-LINT_PATHS  := cbteach tests
+LINT_PATHS  := cbteach tests benchmarks
 
 # Tests never download anything (CBTEACH_DATA=sample) and draw off-screen.
 TEST_ENV := MPLBACKEND=Agg CBTEACH_DATA=sample TF_CPP_MIN_LOG_LEVEL=2 PYTHONHASHSEED=0

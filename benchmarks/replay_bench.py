@@ -21,11 +21,11 @@ import time
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import keras  # noqa: E402
+import keras
 
-from cbteach import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, recorded  # noqa: E402
-from cbteach.plots import Timeline  # noqa: E402
-from cbteach.replay import Replayer, drive, replay, standin_model  # noqa: E402
+from cbteach import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, recorded
+from cbteach.plots import Timeline
+from cbteach.replay import Replayer, drive, replay, standin_model
 
 ES = {"patience": 10, "restore_best_weights": True}
 RLR = {"patience": 5, "factor": 0.5}

@@ -116,7 +116,7 @@ def test_the_remembering_replayer_gives_exactly_what_a_joint_replay_gives(tmp_pa
         for _ in range(12):
             es_patience, rlr_patience = int(rng.integers(0, 15)), int(rng.integers(0, 12))
 
-            def make():
+            def make(es_patience=es_patience, rlr_patience=rlr_patience):
                 return [
                     ModelCheckpoint(str(tmp_path / "{epoch:02d}.keras"), save_best_only=True),
                     ReduceLROnPlateau(patience=rlr_patience, factor=0.5, cooldown=1),
