@@ -32,11 +32,11 @@ RLR = {"patience": 5, "factor": 0.5}
 MC = {"filepath": "ckpt/{epoch:02d}-{val_loss:.2f}.keras", "save_best_only": True}
 
 
-def ours(patience: int = ES["patience"]):
+def ours(patience: int = ES["patience"], min_delta: float = 0.0):
     return [
         ModelCheckpoint(**MC),
         ReduceLROnPlateau(**RLR),
-        EarlyStopping(**{**ES, "patience": patience}),
+        EarlyStopping(**{**ES, "patience": patience, "min_delta": min_delta}),
     ]
 
 
@@ -81,18 +81,21 @@ def main() -> None:
     replayer = Replayer(run)
     patience = iter(range(10**6))
 
-    def next_patience() -> int:  # a slider sweeping EarlyStopping's patience 1..30
-        return 1 + next(patience) % 30
+    def moved() -> list:
+        """A slider sweeping EarlyStopping's patience 1..30; min_delta differs by 1e-12 at
+        every call so that EarlyStopping is never remembered: only the other two are."""
+        step = next(patience)
+        return ours(patience=1 + step % 30, min_delta=step * 1e-12)
 
     def remembered():
-        replayer.replay(ours(patience=next_patience()))
+        replayer.replay(moved())
 
     def slider_draw():
-        timeline.update(replayer.replay(ours(patience=next_patience())))
+        timeline.update(replayer.replay(moved()))
         timeline.figure.canvas.draw()
 
     def slider_png():
-        timeline.update(replayer.replay(ours(patience=next_patience())))
+        timeline.update(replayer.replay(moved()))
         timeline.to_png()
 
     rows = [

@@ -76,7 +76,7 @@ def _arguments(keras_class: type, args: tuple, kwargs: dict) -> dict:
 
 def _signature(keras_class: type, **own: object) -> inspect.Signature:
     """Keras' signature plus cbteach's keyword-only arguments, for help() and inspect."""
-    sig = inspect.signature(keras_class.__init__)
+    sig = inspect.signature(keras_class)
     params = [p for p in sig.parameters.values() if p.kind is not p.VAR_KEYWORD]
     own = {"log": None, "explain": False, **own}
     params += [
@@ -127,6 +127,12 @@ class _Observed:
     """What the three callbacks share: strict arguments, the event log, explanations."""
 
     _keras_class: type
+    _own: tuple[str, ...] = ("log", "explain")
+
+    def __init__(self, *args, log: EventLog | None = None, explain: bool = False, **kwargs):
+        check_arguments(self._keras_class, kwargs, own=self._own)
+        super().__init__(*args, **kwargs)
+        self._observe(log, explain, args, kwargs)
 
     def _observe(self, log: EventLog | None, explain: bool, args: tuple, kwargs: dict) -> None:
         self.arguments = _arguments(self._keras_class, args, kwargs)
@@ -174,6 +180,15 @@ class _Observed:
             **extra,
         )
 
+    def _record_wait(self, epoch, action, reason, logs, before, after, **extra) -> None:
+        """Record an event of a callback that counts epochs without improvement."""
+        wait = {"wait_before": before["wait"], "wait_after": after["wait"]}
+        self._record(
+            self._event(
+                epoch, action, reason, logs, before, **wait, patience=self.patience, **extra
+            )
+        )
+
     def on_train_begin(self, logs=None):
         super().on_train_begin(logs)
         if self.best is None:  # Keras reset its best: so do we
@@ -184,12 +199,7 @@ class EarlyStopping(_Observed, keras.callbacks.EarlyStopping):
     """Keras' EarlyStopping, recording why it waited, stopped or restored weights."""
 
     _keras_class = keras.callbacks.EarlyStopping
-
-    def __init__(self, *args, log: EventLog | None = None, explain: bool = False, **kwargs):
-        check_arguments(self._keras_class, kwargs)
-        super().__init__(*args, **kwargs)
-        self._observe(log, explain, args, kwargs)
-        self._last_epoch = 0
+    _last_epoch = 0  # the last epoch seen, for the restore event at the end of training
 
     def _state(self) -> dict:
         return {
@@ -222,18 +232,7 @@ class EarlyStopping(_Observed, keras.callbacks.EarlyStopping):
             action, reason = Action.STOPPED, "events.es_stopped"
         else:
             action, reason = Action.WAITED, "events.es_waited"
-        self._record(
-            self._event(
-                epoch,
-                action,
-                reason,
-                logs,
-                before,
-                wait_before=before["wait"],
-                wait_after=after["wait"],
-                patience=self.patience,
-            )
-        )
+        self._record_wait(epoch, action, reason, logs, before, after)
 
     def on_train_end(self, logs=None):
         restored: list[bool] = []
@@ -271,11 +270,6 @@ class ReduceLROnPlateau(_Observed, keras.callbacks.ReduceLROnPlateau):
 
     _keras_class = keras.callbacks.ReduceLROnPlateau
 
-    def __init__(self, *args, log: EventLog | None = None, explain: bool = False, **kwargs):
-        check_arguments(self._keras_class, kwargs)
-        super().__init__(*args, **kwargs)
-        self._observe(log, explain, args, kwargs)
-
     def _state(self) -> dict:
         return {"best": _float(self.best), "wait": self.wait, "cooldown": self.cooldown_counter}
 
@@ -307,20 +301,16 @@ class ReduceLROnPlateau(_Observed, keras.callbacks.ReduceLROnPlateau):
             action, reason = Action.AT_MIN_LR, "events.rlr_at_min_lr"
         else:
             action, reason = Action.WAITED, "events.rlr_waited"
-        self._record(
-            self._event(
-                epoch,
-                action,
-                reason,
-                logs,
-                before,
-                wait_before=before["wait"],
-                wait_after=after["wait"],
-                patience=self.patience,
-                cooldown_counter=after["cooldown"],
-                lr_before=lr_before,
-                lr_after=lr_after,
-            )
+        self._record_wait(
+            epoch,
+            action,
+            reason,
+            logs,
+            before,
+            after,
+            cooldown_counter=after["cooldown"],
+            lr_before=lr_before,
+            lr_after=lr_after,
         )
 
 
@@ -332,18 +322,10 @@ class ModelCheckpoint(_Observed, keras.callbacks.ModelCheckpoint):
     """
 
     _keras_class = keras.callbacks.ModelCheckpoint
+    _own = ("log", "explain", "write")
 
-    def __init__(
-        self,
-        *args,
-        log: EventLog | None = None,
-        explain: bool = False,
-        write: bool = True,
-        **kwargs,
-    ):
-        check_arguments(self._keras_class, kwargs, own=("log", "explain", "write"))
+    def __init__(self, *args, write: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self._observe(log, explain, args, kwargs)
         self.write = write
         self._saved: list[str] = []
 
@@ -416,6 +398,6 @@ class ModelCheckpoint(_Observed, keras.callbacks.ModelCheckpoint):
         )
 
 
-EarlyStopping.__init__.__signature__ = _signature(keras.callbacks.EarlyStopping)
-ReduceLROnPlateau.__init__.__signature__ = _signature(keras.callbacks.ReduceLROnPlateau)
-ModelCheckpoint.__init__.__signature__ = _signature(keras.callbacks.ModelCheckpoint, write=True)
+EarlyStopping.__signature__ = _signature(keras.callbacks.EarlyStopping)
+ReduceLROnPlateau.__signature__ = _signature(keras.callbacks.ReduceLROnPlateau)
+ModelCheckpoint.__signature__ = _signature(keras.callbacks.ModelCheckpoint, write=True)
