@@ -1,0 +1,250 @@
+"""A few translated sentences on what each callback did over a whole :class:`Run`.
+
+The sentences are read off the run alone: its events (``STOPPED``, ``RESTORED``,
+``REDUCED_LR``, ``SAVED`` ...), its history length, its config (the arguments each
+callback was built with, the epochs asked for) and its caveats. It works the same on a
+live run from :func:`cbteach.training.train` and on a replay from
+:func:`cbteach.replay.replay`:
+
+>>> from cbteach import EarlyStopping, recorded                 # doctest: +SKIP
+>>> from cbteach.replay import replay                           # doctest: +SKIP
+>>> run = replay(recorded.load("overfit"), [EarlyStopping(patience=5)])  # doctest: +SKIP
+>>> summarize(run, lang="en")                                   # doctest: +SKIP
+['EarlyStopping watches val_loss: lower is better (mode auto → min).',
+ 'EarlyStopping stops training at epoch 12 of 100: val_loss has not improved for 5 epochs
+ (patience 5) since its best, epoch 7.', ...]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from cbteach import i18n
+from cbteach.events import Action, Event
+
+if TYPE_CHECKING:
+    from cbteach.training import Run
+
+__all__ = ["summarize"]
+
+#: The order in which the callbacks are summarised.
+ORDER = ("EarlyStopping", "ReduceLROnPlateau", "ModelCheckpoint")
+
+
+def summarize(
+    run: Run, lang: str | None = None, *, test_accuracy: float | None = None
+) -> list[str]:
+    """Short translated sentences on what each callback in ``run`` did, in ``lang``.
+
+    One or two sentences per callback present (EarlyStopping, ReduceLROnPlateau,
+    ModelCheckpoint, in that order), after one saying what they watch; then a translated
+    sentence for each of ``run.caveats`` (e.g. the replay's learning-rate caveat) and, when
+    ``test_accuracy`` is given, the test accuracy of the final model.
+    """
+    lang = i18n.resolve(lang)
+
+    def t(key: str, **values: object) -> str:
+        return i18n.t(f"summary.{key}", lang, **values)
+
+    events = list(run.events)
+    arguments = _arguments(run)
+    present = [cb for cb in ORDER if any(e.callback == cb for e in events)]
+    planned = _planned_epochs(run)
+    lines: list[str] = []
+    if not present:
+        lines.append(t("no_callbacks", epochs=run.epochs))
+    lines += _watch_lines(present, events, arguments, t)
+    if "EarlyStopping" in present:
+        lines += _early_stopping(run, events, arguments.get("EarlyStopping", {}), planned, t)
+    elif present:
+        lines.append(t("epochs_ran", epochs=run.epochs, planned=planned))
+    if "ReduceLROnPlateau" in present:
+        lines += _reduce_lr(run, events, arguments.get("ReduceLROnPlateau", {}), t)
+    if "ModelCheckpoint" in present:
+        lines += _checkpoint(run, events, t)
+    catalog = i18n.catalog(lang)
+    for caveat in run.caveats:
+        lines.append(i18n.t(caveat, lang) if caveat in catalog else str(caveat))
+    if test_accuracy is not None:
+        lines.append(t("test_accuracy", accuracy=float(test_accuracy)))
+    return lines
+
+
+# ---------------------------------------------------------------------- reading the run
+def _arguments(run: Run) -> dict[str, dict]:
+    """The arguments each callback was built with, by class name (from ``run.config``)."""
+    found: dict[str, dict] = {}
+    for described in run.config.get("callbacks", []) or []:
+        if isinstance(described, dict) and "class" in described:
+            found.setdefault(described["class"], described)
+    return found
+
+
+def _planned_epochs(run: Run) -> int:
+    """The epochs the run could have had: asked of ``train`` or, in a replay, recorded."""
+    for source in (run.config, run.config.get("provenance") or {}):
+        value = source.get("epochs") if isinstance(source, dict) else None
+        if isinstance(value, int) and value >= run.epochs:
+            return value
+    return run.epochs
+
+
+def _of(events: Sequence[Event], callback: str) -> list[Event]:
+    return [e for e in events if e.callback == callback]
+
+
+def _first(events: Sequence[Event], action: Action) -> Event | None:
+    return next((e for e in events if e.action is action), None)
+
+
+def _epochs_list(epochs: Iterable[int], most: int = 8) -> str:
+    """``12, 20``; a long list keeps its first epochs and its last: ``10, 13, 16, …, 100``."""
+    epochs = [str(e) for e in epochs]
+    if len(epochs) > most:
+        epochs = [*epochs[: most - 2], "…", epochs[-1]]
+    return ", ".join(epochs)
+
+
+def _lr(value: float | None) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    return f"{value:.1e}"
+
+
+def _plural(t, key: str, count: int, **values: object) -> str:
+    """``1 epoch`` / ``5 epochs``: the catalog holds both forms (Korean needs only one)."""
+    return t(f"{key}_one" if count == 1 else f"{key}_many", count=count, **values)
+
+
+# ---------------------------------------------------------------------- the sentences
+def _watch_lines(present: list[str], events: list[Event], arguments: dict, t) -> list[str]:
+    """Which quantity each callback watches and which way is better, with a warning when the
+    direction contradicts the name (a loss maximised, an accuracy minimised)."""
+    groups: dict[tuple[str, str | None, str], list[str]] = {}
+    for cb in present:
+        mine = _of(events, cb)
+        monitor = mine[-1].monitor
+        resolved = next((e.mode for e in reversed(mine) if e.mode), None)
+        asked = str(arguments.get(cb, {}).get("mode", resolved or "auto"))
+        groups.setdefault((monitor, resolved, asked), []).append(cb)
+    lines = []
+    for (monitor, resolved, asked), callbacks in groups.items():
+        if resolved is None:
+            continue
+        mode = f"{asked} → {resolved}" if asked == "auto" else asked
+        key = "watch_min" if resolved == "min" else "watch_max"
+        lines.append(t(key, callbacks=", ".join(callbacks), monitor=monitor, mode=mode))
+        name = monitor.removeprefix("val_")
+        if resolved == "max" and "loss" in name:
+            lines.append(t("watch_loss_maximised", monitor=monitor, mode=asked))
+        elif resolved == "min" and name in ("accuracy", "acc"):
+            lines.append(t("watch_accuracy_minimised", monitor=monitor, mode=asked))
+    return lines
+
+
+def _early_stopping(run: Run, events: list[Event], arguments: dict, planned: int, t) -> list[str]:
+    mine = _of(events, "EarlyStopping")
+    decided = [e for e in mine if e.action not in (Action.MISSING, Action.RESTORED)]
+    if mine and not decided and _first(mine, Action.MISSING):
+        return [t("es_missing", monitor=mine[0].monitor)]
+    lines = []
+    warmup = [e.epoch for e in mine if e.action is Action.WARMUP]
+    if warmup:
+        start = arguments.get("start_from_epoch", len(warmup))
+        lines.append(t("es_warmup", last=max(warmup), start=start))
+    stop = _first(mine, Action.STOPPED)
+    restored = _first(mine, Action.RESTORED)
+    if stop is not None:
+        best_epoch = stop.best_epoch
+        best_event = next((e for e in mine if e.epoch == best_epoch and e is not stop), None)
+        values = {
+            "epoch": stop.epoch,
+            "planned": planned,
+            "monitor": stop.monitor,
+            "patience": stop.patience,
+            "best_epoch": best_epoch,
+        }
+        below_baseline = (
+            best_event is not None
+            and best_event.wait_after not in (None, 0)
+            and arguments.get("baseline") is not None
+        )
+        if below_baseline:
+            sentence = t("es_stopped_baseline", baseline=arguments["baseline"], **values)
+        else:
+            span = _plural(t, "n_epochs", stop.epoch - (best_epoch or 0))
+            sentence = t("es_stopped", span=span, **values)
+        if restored is not None:
+            sentence += " " + t("es_restored_at_stop", best_epoch=restored.best_epoch)
+        elif (
+            best_epoch is not None
+            and best_epoch != stop.epoch
+            and arguments.get("restore_best_weights") is False
+        ):
+            sentence += " " + t("es_kept_last", epoch=stop.epoch, best_epoch=best_epoch)
+        lines.append(sentence)
+        return lines
+    if run.epochs < planned:
+        lines.append(t("es_cut_short", epochs=run.epochs, planned=planned))
+    else:
+        lines.append(t("es_never", epochs=run.epochs))
+    if restored is not None:
+        lines.append(t("es_restored_at_end", best_epoch=restored.best_epoch))
+    return lines
+
+
+def _reduce_lr(run: Run, events: list[Event], arguments: dict, t) -> list[str]:
+    mine = _of(events, "ReduceLROnPlateau")
+    decided = [e for e in mine if e.action is not Action.MISSING]
+    if not decided:
+        return [t("rlr_missing", monitor=mine[0].monitor)]
+    cuts = [e for e in mine if e.action is Action.REDUCED_LR]
+    start = next((x for x in run.lrs if x is not None), None)
+    if start is None:
+        start = cuts[0].lr_before if cuts else decided[0].lr_after
+    patience = next((e.patience for e in mine if e.patience is not None), None)
+    at_min = [e for e in mine if e.action is Action.AT_MIN_LR]
+    at_min_where = _plural(
+        t, "at_epochs", len(at_min), epochs=_epochs_list(e.epoch for e in at_min)
+    )
+    lines = []
+    if cuts:
+        where = _plural(t, "at_epochs", len(cuts), epochs=_epochs_list(e.epoch for e in cuts))
+        lines.append(t("rlr_cuts", where=where, start=_lr(start), last=_lr(cuts[-1].lr_after)))
+        if at_min:
+            lines.append(t("rlr_at_min_lr", where=at_min_where, min_lr=_lr(at_min[0].lr_after)))
+    elif at_min:
+        min_lr = arguments.get("min_lr", at_min[0].lr_after)
+        lines.append(t("rlr_at_min_lr_only", where=at_min_where, lr=_lr(start), min_lr=_lr(min_lr)))
+    else:
+        last = decided[-1].lr_after
+        lines.append(
+            t(
+                "rlr_none",
+                monitor=decided[0].monitor,
+                patience=patience,
+                lr=_lr(last if last is not None else start),
+            )
+        )
+    cooling = [e.epoch for e in mine if e.action is Action.COOLDOWN]
+    if cooling:
+        span = _plural(t, "n_epochs", len(cooling))
+        lines.append(t("rlr_cooldown", span=span, cooldown=arguments.get("cooldown", "?")))
+    return lines
+
+
+def _checkpoint(run: Run, events: list[Event], t) -> list[str]:
+    mine = _of(events, "ModelCheckpoint")
+    saves = [e for e in mine if e.action is Action.SAVED]
+    replayed = "replay_of" in run.config
+    if not saves:
+        if mine and all(e.action is Action.MISSING for e in mine):
+            return [t("mc_missing", monitor=mine[0].monitor)]
+        return [t("mc_none_replay" if replayed else "mc_none")]
+    files = _plural(t, "n_files", len(saves))
+    last = saves[-1]
+    every = all(e.reason == "events.mc_saved_every" for e in saves)
+    key = ("mc_every" if every else "mc_saved") + ("_replay" if replayed else "")
+    return [t(key, files=files, epoch=last.epoch, path=last.saved_path)]
