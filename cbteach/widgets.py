@@ -292,7 +292,7 @@ class Playground:
         lang: str | None = None,
         data=None,
         epochs: int = 20,
-        model: str | keras.Model = "cnn",
+        model: str | keras.Model | None = None,
         settings: Mapping[str, object] | None = None,
         checkpoint_dir: str | os.PathLike | None = None,
     ) -> None:
@@ -663,9 +663,27 @@ class Playground:
             self._quiet -= 1
 
     # ------------------------------------------------------------------ retrain
+    def _training_setup(self) -> dict:
+        """How Retrain trains: as the selected run was trained, unless ``model`` was given.
+
+        A replay of the "overfit" run shows an MLP at learning rate 3e-3 and batch 32; the
+        real run that Retrain makes must be trained the same way to be comparable.
+        """
+        selected = self.runs.get(self.w["run"].value)
+        config = selected.config if selected is not None else {}
+        setup = {
+            "model": config.get("model") or "cnn",
+            "learning_rate": config.get("learning_rate") or 1e-3,
+            "batch_size": config.get("batch_size") or 128,
+        }
+        if self.model is not None:
+            setup["model"] = self.model
+        return setup
+
     @property
     def _model_name(self) -> str:
-        return str(getattr(self.model, "name", self.model))
+        model = self._training_setup()["model"]
+        return str(getattr(model, "name", model))
 
     @property
     def busy(self) -> bool:
@@ -717,6 +735,8 @@ class Playground:
         from cbteach.data import load_mnist
         from cbteach.training import train
 
+        setup = self._training_setup()
+
         def report(epoch: int, logs: dict) -> None:
             self.w["progress"].value = epoch
             value = logs.get(settings["monitor"])
@@ -742,7 +762,7 @@ class Playground:
                 callbacks,
                 data=self._data,
                 epochs=self.epochs,
-                model=self.model,
+                **setup,
                 stop=flag,
                 extra_callbacks=[ProgressCallback(report)],
             )

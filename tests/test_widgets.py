@@ -304,3 +304,12 @@ def test_a_failed_retrain_is_a_sentence(sample, tmp_path):
     assert "Traceback" not in pg.w["status"].value
     assert not pg.w["retrain_button"].disabled
     assert list(pg.runs) == ["overfit"]
+
+
+def test_retrain_trains_as_the_selected_recorded_run_was_trained():
+    pg = Playground(["overfit", "plateau"], lang="en")
+    pg.w["run"].value = "overfit"
+    assert pg._training_setup() == {"model": "mlp", "learning_rate": 3e-3, "batch_size": 32}
+    pg.w["run"].value = "plateau"
+    assert pg._training_setup() == {"model": "cnn", "learning_rate": 1e-3, "batch_size": 128}
+    assert Playground(["overfit"], model="cnn")._training_setup()["model"] == "cnn"
