@@ -585,6 +585,7 @@ class Timeline:
         curves, twin, lr = axes["curves"], axes["metric"], axes["lr"]
         curves.set_xlim(0.5, max(n, 1) + 0.5)
         for ax in (curves, twin, lr):
+            ax.set_autoscaley_on(True)  # an empty run's fixed limits must not stick
             ax.relim(visible_only=True)
             ax.autoscale_view(scalex=False)
         if n == 0:

@@ -353,3 +353,15 @@ def test_a_real_three_epoch_training_run():
     assert list(timeline.artists["val_loss"].get_ydata()) == pytest.approx(run.history["val_loss"])
     assert timeline.artists["wait:EarlyStopping"].get_visible()
     assert timeline.to_png().startswith(b"\x89PNG")
+
+
+def test_a_timeline_built_empty_scales_to_the_first_real_run():
+    from cbteach import recorded
+    from cbteach.plots import Timeline
+    from cbteach.replay import replay
+
+    run = replay(recorded.load("overfit"), [])
+    timeline = Timeline(None).update(run)
+    _, high = timeline.axes["curves"].get_ylim()
+    top = max(max(run.history["val_loss"]), max(run.history["loss"]))
+    assert top <= high < 0.9, "the y axis kept the empty run's 0..1 instead of fitting the data"
