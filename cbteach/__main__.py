@@ -61,6 +61,7 @@ def demo(args: argparse.Namespace) -> int:
     from cbteach import EarlyStopping, EventLog, ModelCheckpoint, ReduceLROnPlateau, device
     from cbteach.data import load_mnist
     from cbteach.plots import plot_run
+    from cbteach.summary import summarize
     from cbteach.training import train
 
     _positive(args.epochs, "--epochs")
@@ -121,30 +122,11 @@ def demo(args: argparse.Namespace) -> int:
     figure.savefig(out / "timeline.png", dpi=110)
     _, test_accuracy = run.model.evaluate(data.x_test, data.y_test, verbose=0)
     print()
-    for line in summary(run, test_accuracy):
+    for line in summarize(run, test_accuracy=test_accuracy):
         print(line)
     print(i18n.t("cli.outputs", out=out))
     keras.backend.clear_session()
     return 0
-
-
-def summary(run, test_accuracy: float) -> list[str]:
-    """The demo's closing lines: what each callback did over the whole run."""
-    lines = [i18n.t("cli.summary_epochs", epochs=run.epochs)]
-    if run.stopped_epoch:
-        lines.append(i18n.t("cli.summary_stopped", epoch=run.stopped_epoch))
-    else:
-        lines.append(i18n.t("cli.summary_not_stopped"))
-    if run.restored_epoch:
-        lines.append(i18n.t("cli.summary_restored", epoch=run.restored_epoch))
-    last_lr = run.lr_cuts[-1].lr_after if run.lr_cuts else run.lrs[-1]
-    lines.append(i18n.t("cli.summary_lr", cuts=len(run.lr_cuts), lr=last_lr))
-    if run.saves:
-        lines.append(
-            i18n.t("cli.summary_saves", saves=len(run.saves), last=run.saves[-1].saved_path)
-        )
-    lines.append(i18n.t("cli.summary_test", accuracy=test_accuracy))
-    return lines
 
 
 class EpochLine(keras.callbacks.Callback):
