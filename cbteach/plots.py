@@ -847,44 +847,25 @@ def plot_compare(
 
     curve_handles = [h for h in curve_ax.get_lines() if h.get_gid() == "curve" and shared]
     curve_ax.legend(handles=[*curve_handles, *run_handles], bbox_to_anchor=(1.02, 1.0), **_LEGEND)
+    markers = [  # (marker, size, filled, catalog key)
+        ("o", 7, False, "compare_saved"),
+        ("v", 8, True, "compare_lr_cut"),
+        ("X", 10, True, "compare_stop"),
+        ("*", 12, True, "compare_restored"),
+    ]
     proxies = [
         Line2D(
             [],
             [],
             ls="",
-            marker="o",
-            ms=7,
-            mfc="none",
+            marker=marker,
+            ms=size,
+            color="black",
+            mfc="black" if filled else "none",
             mec="black",
-            label=i18n.t("plots.compare_saved", lang),
-        ),
-        Line2D(
-            [],
-            [],
-            ls="",
-            marker="v",
-            ms=8,
-            color="black",
-            label=i18n.t("plots.compare_lr_cut", lang),
-        ),
-        Line2D(
-            [],
-            [],
-            ls="",
-            marker="X",
-            ms=10,
-            color="black",
-            label=i18n.t("plots.compare_stop", lang),
-        ),
-        Line2D(
-            [],
-            [],
-            ls="",
-            marker="*",
-            ms=12,
-            color="black",
-            label=i18n.t("plots.compare_restored", lang),
-        ),
+            label=i18n.t(f"plots.{key}", lang),
+        )
+        for marker, size, filled, key in markers
     ]
     lanes.legend(handles=proxies, bbox_to_anchor=(1.02, 1.0), **_LEGEND)
     return figure
