@@ -81,6 +81,15 @@ def _num(x: float | None) -> str:
     return f"{x:.4f}"
 
 
+def first(events: Iterable[Event], action: Action | str, callback: str | None = None):
+    """The first event with ``action`` (of ``callback``, when given), or None."""
+    action = Action(action)
+    for e in events:
+        if e.action is action and (callback is None or e.callback == callback):
+            return e
+    return None
+
+
 class EventLog:
     """The events of a run, in order; optionally streamed to a JSONL file as they happen.
 

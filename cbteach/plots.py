@@ -34,7 +34,7 @@ from matplotlib.ticker import LogFormatter, MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
 from cbteach import i18n
-from cbteach.events import Action, Event
+from cbteach.events import Action, Event, first
 
 if TYPE_CHECKING:
     from cbteach.training import Run
@@ -138,13 +138,6 @@ def _epoch_events(events: Sequence[Event]) -> dict[str, list[Event]]:
             continue
         found[e.callback][e.epoch] = e
     return {cb: [by_epoch[k] for k in sorted(by_epoch)] for cb, by_epoch in found.items()}
-
-
-def _first(events: Sequence[Event], action: Action, callback: str | None = None) -> Event | None:
-    for e in events:
-        if e.action is action and (callback is None or e.callback == callback):
-            return e
-    return None
 
 
 def _metric_pair(name: str) -> tuple[str, str]:
@@ -443,7 +436,7 @@ class Timeline:
 
         # Saves and the restored epoch, on the curve each callback monitors.
         saves = [e for e in events if e.action is Action.SAVED and e.callback == "ModelCheckpoint"]
-        restored = _first(events, Action.RESTORED, "EarlyStopping")
+        restored = first(events, Action.RESTORED, "EarlyStopping")
         for side in _SIDES:
             suffix = "" if side == "loss" else "@metric"
             mine = [e for e in saves if _side(e.monitor) == side and e.value is not None]
@@ -497,7 +490,7 @@ class Timeline:
                 note.set_visible(False)
 
         # EarlyStopping's stop: a red line through every panel.
-        stop = _first(events, Action.STOPPED, "EarlyStopping")
+        stop = first(events, Action.STOPPED, "EarlyStopping")
         for key in axes:
             if key != "metric":
                 line = a["stop" if key == "curves" else f"stop@{key}"]
@@ -646,14 +639,17 @@ class Timeline:
 
     def to_png(self, dpi: float | None = None) -> bytes:
         """The figure as PNG bytes (for ``ipywidgets.Image``), rendered with Agg."""
-        buffer = io.BytesIO()
-        self.figure.savefig(
-            buffer, format="png", dpi=dpi or self.figure.dpi, pil_kwargs={"compress_level": 1}
-        )
-        return buffer.getvalue()
+        return figure_png(self.figure, dpi)
 
     def _repr_png_(self) -> bytes:
         return self.to_png()
+
+
+def figure_png(figure: Figure, dpi: float | None = None) -> bytes:
+    """Any figure as PNG bytes, rendered with Agg (fast compression: shown, not archived)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi or figure.dpi, pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
 
 
 def plot_run(run: Run, lang: str | None = None, **kwargs) -> Figure:

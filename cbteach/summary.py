@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from cbteach import i18n
-from cbteach.events import Action, Event
+from cbteach.events import Action, Event, first
 
 if TYPE_CHECKING:
     from cbteach.training import Run
@@ -95,10 +95,6 @@ def _of(events: Sequence[Event], callback: str) -> list[Event]:
     return [e for e in events if e.callback == callback]
 
 
-def _first(events: Sequence[Event], action: Action) -> Event | None:
-    return next((e for e in events if e.action is action), None)
-
-
 def _epochs_list(epochs: Iterable[int], most: int = 8) -> str:
     """``12, 20``; a long list keeps its first epochs and its last: ``10, 13, 16, …, 100``."""
     epochs = [str(e) for e in epochs]
@@ -147,15 +143,15 @@ def _watch_lines(present: list[str], events: list[Event], arguments: dict, t) ->
 def _early_stopping(run: Run, events: list[Event], arguments: dict, planned: int, t) -> list[str]:
     mine = _of(events, "EarlyStopping")
     decided = [e for e in mine if e.action not in (Action.MISSING, Action.RESTORED)]
-    if mine and not decided and _first(mine, Action.MISSING):
+    if mine and not decided and first(mine, Action.MISSING):
         return [t("es_missing", monitor=mine[0].monitor)]
     lines = []
     warmup = [e.epoch for e in mine if e.action is Action.WARMUP]
     if warmup:
         start = arguments.get("start_from_epoch", len(warmup))
         lines.append(t("es_warmup", last=max(warmup), start=start))
-    stop = _first(mine, Action.STOPPED)
-    restored = _first(mine, Action.RESTORED)
+    stop = first(mine, Action.STOPPED)
+    restored = first(mine, Action.RESTORED)
     if stop is not None:
         best_epoch = stop.best_epoch
         best_event = next((e for e in mine if e.epoch == best_epoch and e is not stop), None)

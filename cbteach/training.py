@@ -13,7 +13,7 @@ import keras
 
 from cbteach import device
 from cbteach.callbacks import current_lr
-from cbteach.events import Action, Event, EventLog
+from cbteach.events import Action, Event, EventLog, first
 
 
 @dataclass
@@ -41,20 +41,16 @@ class Run:
         """How many epochs ran."""
         return max((len(v) for v in self.history.values()), default=0)
 
-    def _first(self, action: Action) -> Event | None:
-        found = self.events.with_action(action)
-        return found[0] if found else None
-
     @property
     def stopped_epoch(self) -> int | None:
         """The epoch (1-based) at which EarlyStopping stopped training, or None."""
-        event = self._first(Action.STOPPED)
+        event = first(self.events, Action.STOPPED)
         return event.epoch if event else None
 
     @property
     def restored_epoch(self) -> int | None:
         """The epoch (1-based) whose weights EarlyStopping restored at the end, or None."""
-        event = self._first(Action.RESTORED)
+        event = first(self.events, Action.RESTORED)
         return event.best_epoch if event else None
 
     @property

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import io
 import math
 import os
 import tempfile
@@ -34,7 +33,7 @@ import keras
 from cbteach import i18n, recorded
 from cbteach.callbacks import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau
 from cbteach.events import EventLog
-from cbteach.plots import Timeline, plot_compare
+from cbteach.plots import Timeline, figure_png, plot_compare
 from cbteach.replay import Replayer
 from cbteach.summary import summarize
 from cbteach.training import Run
@@ -247,11 +246,9 @@ def summary_html(run: Run | None, lang: str | None, error: str | None = None) ->
 
 
 def _figure_png(figure) -> bytes:
-    buffer = io.BytesIO()
     with warnings.catch_warnings():  # constrained layout gives up politely on long labels
         warnings.simplefilter("ignore", UserWarning)
-        figure.savefig(buffer, format="png", dpi=figure.dpi)
-    return buffer.getvalue()
+        return figure_png(figure)
 
 
 class ProgressCallback(keras.callbacks.Callback):
