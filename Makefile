@@ -11,13 +11,21 @@ VENV_PY     := $(VENV_BIN)/python
 DEMO_ARGS   ?= --out demo-out
 PYTEST_ARGS ?=
 LAB_ARGS    ?=
-LINT_PATHS  := cbteach tests benchmarks
+LINT_PATHS  := cbteach tests benchmarks notebooks/build.py
 
 # Tests never download anything (CBTEACH_DATA=sample) and draw off-screen.
 TEST_ENV := MPLBACKEND=Agg CBTEACH_DATA=sample TF_CPP_MIN_LOG_LEVEL=2 PYTHONHASHSEED=0
+# The notebooks run in their fast configuration; what they write goes to a throw-away folder.
+NB_OUT   := $(or $(TMPDIR),/tmp)/cbteach-nbval
+NB_ENV   := CBTEACH_DATA=sample CBTEACH_FAST=1 CBTEACH_OUT=$(NB_OUT) TF_CPP_MIN_LOG_LEVEL=2 \
+	PYTHONHASHSEED=0
+NBVAL    := --nbval-lax --nbval-current-env --nbval-cell-timeout=600 \
+	--nbval-sanitize-with notebooks/nbval_sanitize.cfg -p no:cacheprovider
+LESSONS  ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv venv-test demo test lab lint format clean distclean
+.PHONY: help venv venv-test demo test test-unit test-notebooks notebooks lab lint format \
+	clean distclean
 
 help: ## List the targets (default)
 	@echo "Usage: make <target> [PYTHON=python3] [DEMO_ARGS='--out demo-out'] [PYTEST_ARGS=...]"
@@ -44,9 +52,18 @@ $(VENV)/.stamp-test: pyproject.toml | $(VENV_PY)
 demo: venv ## Run the demo: python -m cbteach demo $(DEMO_ARGS)
 	$(VENV_PY) -m cbteach demo $(DEMO_ARGS)
 
-test: venv-test ## ruff check, then pytest (offline sample data, Agg backend)
+test: test-unit test-notebooks ## ruff, the unit tests, then nbval on every notebook (ko and en)
+
+test-unit: venv-test ## ruff check, then pytest tests/ (offline sample data, Agg backend)
 	$(VENV_BIN)/ruff check $(LINT_PATHS)
 	$(TEST_ENV) $(VENV_PY) -m pytest $(PYTEST_ARGS)
+
+test-notebooks: venv-test ## nbval: run notebooks/ko and notebooks/en, compare the checked cells
+	rm -rf $(NB_OUT)
+	$(NB_ENV) $(VENV_PY) -m pytest $(NBVAL) notebooks/ko notebooks/en $(PYTEST_ARGS)
+
+notebooks: venv-test ## Regenerate notebooks/{ko,en}/*.ipynb from notebooks/src (LESSONS=02 for one)
+	$(VENV_PY) notebooks/build.py $(LESSONS)
 
 lab: venv-test ## Open the notebooks in JupyterLab
 	$(VENV_BIN)/jupyter lab notebooks/ $(LAB_ARGS)

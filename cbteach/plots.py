@@ -9,8 +9,10 @@ so a widget slider can redraw it many times a second:
 >>> png = timeline.to_png()                  # bytes for an ipywidgets.Image
 
 Figures are :class:`matplotlib.figure.Figure` objects made without pyplot: they never pop
-up by themselves and never pile up in pyplot's list of open figures. Every word on them
-comes from the ``plots`` catalog (:mod:`cbteach.i18n`), in Korean or English.
+up by themselves and never pile up in pyplot's list of open figures. A notebook can ask for
+pyplot figures instead (``use_pyplot()``, which :func:`cbteach.workbook.start` calls), so
+that ``plt.show()`` ends a plotting cell as everywhere else in matplotlib. Every word on
+them comes from the ``plots`` catalog (:mod:`cbteach.i18n`), in Korean or English.
 """
 
 from __future__ import annotations
@@ -39,7 +41,29 @@ from cbteach.events import Action, Event, first
 if TYPE_CHECKING:
     from cbteach.training import Run
 
-__all__ = ["COLORS", "Timeline", "plot_compare", "plot_lr", "plot_run"]
+__all__ = ["COLORS", "Timeline", "plot_compare", "plot_lr", "plot_run", "use_pyplot"]
+
+_PYPLOT = {"on": False}
+
+
+def use_pyplot(on: bool = True) -> None:
+    """Make ``plot_run``, ``plot_lr`` and ``plot_compare`` draw pyplot figures (notebooks).
+
+    Then ``plt.show()`` displays and closes them. Off (the default), they are plain
+    figures that only appear where they are returned or saved. A :class:`Timeline` made
+    directly (the Playground's) stays pyplot-free unless ``pyplot=True`` is given.
+    """
+    _PYPLOT["on"] = bool(on)
+
+
+def _figure(figsize: tuple[float, float], pyplot: bool | None = None, **kwargs) -> Figure:
+    if _PYPLOT["on"] if pyplot is None else pyplot:
+        import matplotlib.pyplot as plt
+
+        return plt.figure(figsize=figsize, dpi=100, **kwargs)
+    figure = Figure(figsize=figsize, dpi=100, **kwargs)
+    FigureCanvasAgg(figure)
+    return figure
 
 
 def _use_korean_font() -> None:
@@ -209,6 +233,7 @@ class Timeline:
     The figure and its artists are made once; :meth:`update` and :meth:`set_language`
     only change their data, text and visibility. Artists are reachable by name in
     ``artists`` (e.g. ``artists["stop"]``, ``artists["saves"]``, ``artists["lr"]``).
+    ``pyplot=True`` draws on a pyplot figure (``None``: as :func:`use_pyplot` says).
     """
 
     def __init__(
@@ -219,6 +244,7 @@ class Timeline:
         metric: str | None = None,
         show_wait: bool = True,
         figsize: tuple[float, float] | None = None,
+        pyplot: bool | None = False,
     ) -> None:
         self.lang = None if lang is None else i18n.resolve(lang)
         self.metric = metric
@@ -226,8 +252,7 @@ class Timeline:
         self.run: Run | None = None
         if figsize is None:
             figsize = (11.0, 8.0) if self.show_wait else (11.0, 6.0)
-        self.figure = Figure(figsize=figsize, dpi=100)
-        FigureCanvasAgg(self.figure)
+        self.figure = _figure(figsize, pyplot)
         ratios = [3.0, 1.3, 1.3] if self.show_wait else [3.0, 1.3]
         panels = self.figure.subplots(
             len(ratios), 1, sharex=True, gridspec_kw={"height_ratios": ratios}
@@ -654,13 +679,11 @@ def figure_png(figure: Figure, dpi: float | None = None) -> bytes:
 
 def plot_run(run: Run, lang: str | None = None, **kwargs) -> Figure:
     """The :class:`Timeline` figure of ``run`` (``metric``, ``show_wait``, ``figsize`` as there)."""
-    return Timeline(run, lang=lang, **kwargs).figure
+    return Timeline(run, lang=lang, pyplot=None, **kwargs).figure
 
 
 def _new_figure(figsize: tuple[float, float], **kwargs) -> Figure:
-    figure = Figure(figsize=figsize, dpi=100, layout="constrained", **kwargs)
-    FigureCanvasAgg(figure)
-    return figure
+    return _figure(figsize, None, layout="constrained", **kwargs)
 
 
 def plot_lr(run: Run, lang: str | None = None) -> Figure:
