@@ -1,0 +1,240 @@
+"""The workbook: generated notebooks match their one source, both languages share their code.
+
+nbval itself (``make test-notebooks``) executes the notebooks; these tests check what can be
+checked without a kernel, plus one small nbval run proving that a checked cell whose output
+changed does fail.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import re
+import subprocess
+import sys
+import tokenize
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+LESSONS = (
+    "00_setup",
+    "01_model_checkpoint",
+    "02_reduce_lr_on_plateau",
+    "03_early_stopping",
+    "04_all_three",
+    "05_exercises",
+)
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+MARKERS = {"# NBVAL_CHECK_OUTPUT", "# NBVAL_IGNORE_OUTPUT", "# NBVAL_SKIP"}
+PLOTTING = ("plot_run(", "plot_lr(", "plot_compare(", "plt.subplots(", "plt.figure(")
+
+
+def _load_build():
+    spec = importlib.util.spec_from_file_location("cbteach_notebook_build", NOTEBOOKS / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build = _load_build()
+SOURCES = build.lesson_sources()
+PAIRS = [(s, lang) for s in SOURCES for lang in build.LANGS]
+
+
+def _ids(pairs):
+    return [f"{s.stem}-{lang}" for s, lang in pairs]
+
+
+def _committed(source: Path, lang: str) -> nbformat.NotebookNode:
+    path = build.target(source, lang)
+    assert path.exists(), f"{path} is missing: run `make notebooks`"
+    return nbformat.read(path, as_version=4)
+
+
+def test_the_lessons_exist_in_order():
+    assert [s.stem for s in SOURCES] == list(LESSONS)
+    for lang in build.LANGS:
+        generated = sorted(p.stem for p in (NOTEBOOKS / lang).glob("*.ipynb"))
+        assert generated == list(LESSONS), f"stray or missing notebooks in notebooks/{lang}"
+
+
+@pytest.mark.parametrize(("source", "lang"), PAIRS, ids=_ids(PAIRS))
+def test_committed_notebook_is_what_the_source_generates(source, lang):
+    expected = build.render(source, lang)
+    committed = _committed(source, lang)
+    assert committed.metadata["cbteach"] == expected.metadata["cbteach"]
+    assert len(committed.cells) == len(expected.cells), "run `make notebooks`"
+    for number, (have, want) in enumerate(zip(committed.cells, expected.cells), 1):
+        where = f"{build.target(source, lang).name} cell {number}: run `make notebooks`"
+        assert have.cell_type == want.cell_type, where
+        assert have.source == want.source, where
+        assert have.metadata == want.metadata, where
+        assert have.get("id") == want.get("id"), where
+
+
+@pytest.mark.parametrize(("source", "lang"), PAIRS, ids=_ids(PAIRS))
+def test_only_checked_cells_keep_outputs(source, lang):
+    code_cells = [c for c in _committed(source, lang).cells if c.cell_type == "code"]
+    for number, cell in enumerate(code_cells, 1):
+        if build.is_checked(cell):
+            assert cell.outputs, f"checked code cell {number} has no stored output"
+            assert cell.execution_count == number
+            kinds = {k for o in cell.outputs for k in o.get("data", {})}
+            assert not any(k.startswith("image/") for k in kinds), "a checked cell draws"
+        else:
+            assert not cell.outputs, f"code cell {number} is not checked but stores output"
+            assert cell.execution_count is None
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[s.stem for s in SOURCES])
+def test_both_languages_run_the_same_code(source):
+    ko, en = (build.render(source, lang) for lang in build.LANGS)
+    ko_code = [c.source for c in ko.cells if c.cell_type == "code"]
+    en_code = [c.source for c in en.cells if c.cell_type == "code"]
+    assert len(ko_code) == len(en_code)
+    differing = [(a, b) for a, b in zip(ko_code, en_code) if a != b]
+    assert len(differing) == 1, "only the cell with the LANGUAGE line may differ"
+    a, b = differing[0]
+    assert a.replace('LANGUAGE = "ko"', 'LANGUAGE = "en"') == b
+    assert 'LANGUAGE = "ko"' in a and "workbook.start(LANGUAGE)" in a
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[s.stem for s in SOURCES])
+def test_markdown_comes_in_korean_english_pairs(source):
+    import jupytext
+
+    cells = jupytext.read(source).cells
+    langs = [c.metadata.get("lang") for c in cells if c.cell_type == "markdown"]
+    assert langs == ["ko", "en"] * (len(langs) // 2), "each Korean cell is followed by its English"
+    for cell in cells:
+        if cell.cell_type != "markdown":
+            continue
+        if cell.metadata["lang"] == "ko":
+            assert HANGUL.search(cell.source), f"Korean cell without Korean: {cell.source[:60]!r}"
+        else:
+            assert not HANGUL.search(cell.source), f"Hangul in English: {cell.source[:60]!r}"
+
+
+def _code_text_problems(code: str) -> list[str]:
+    problems = []
+    if HANGUL.search(code):
+        problems.append("Hangul in a code cell")
+    if code.lstrip().startswith("%"):
+        return problems
+    for token in tokenize.generate_tokens(io.StringIO(code).readline):
+        if token.type == tokenize.COMMENT and token.string.strip() not in MARKERS:
+            problems.append(f"comment {token.string!r}: move the words into the markdown")
+        if token.type == tokenize.STRING:
+            words = re.findall(r"[A-Za-z]{2,}", token.string)
+            if len(words) >= 4 and " " in token.string:
+                problems.append(f"sentence-like string {token.string[:50]!r}")
+    return problems
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[s.stem for s in SOURCES])
+def test_code_cells_hold_no_sentences(source):
+    """Words a learner reads live in markdown (both languages) or cbteach's catalog, not code."""
+    problems = []
+    for cell in build.render(source, "en").cells:
+        if cell.cell_type == "code":
+            problems += _code_text_problems(cell.source)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[s.stem for s in SOURCES])
+def test_cells_follow_the_nbval_conventions(source):
+    for cell in build.render(source, "en").cells:
+        if cell.cell_type != "code":
+            continue
+        lines = cell.source.strip().splitlines()
+        tags = cell.metadata.get("tags", [])
+        if "raises-exception" in tags:
+            assert build.is_checked(cell), f"an error cell must be checked: {lines[:2]}"
+        if any(p in cell.source for p in PLOTTING):
+            assert lines[-1] == "plt.show()", f"a plotting cell ends with plt.show(): {lines[:2]}"
+            assert not build.is_checked(cell)
+        if "train(" in cell.source and "def " not in cell.source:
+            assert not build.is_checked(cell), "training output varies: mark it ignored"
+
+
+def test_the_first_code_cell_sets_the_language():
+    for source in SOURCES:
+        first = next(c for c in build.render(source, "ko").cells if c.cell_type == "code")
+        assert 'LANGUAGE = "ko"' in first.source, source.name
+
+
+def test_render_refuses_a_broken_source(tmp_path):
+    source = tmp_path / "09_broken.py"
+    source.write_text('# %% [markdown]\n# no language\n\n# %%\nLANGUAGE = "en"\n')
+    with pytest.raises(build.SourceError, match="lang="):
+        build.render(source, "en")
+    source.write_text('# %% [markdown] lang="en"\n# text\n\n# %%\nx = 1\n')
+    with pytest.raises(build.SourceError, match="LANGUAGE"):
+        build.render(source, "en")
+
+
+def test_readmes_link_every_lesson_in_order():
+    for readme, lang in (("README.md", "en"), ("README.ko.md", "ko")):
+        text = (ROOT / readme).read_text(encoding="utf-8")
+        positions = [text.find(f"notebooks/{lang}/{lesson}.ipynb") for lesson in LESSONS]
+        assert all(p >= 0 for p in positions), f"{readme} must link every {lang} lesson"
+        assert positions == sorted(positions), f"{readme} lists the lessons out of order"
+
+
+def _notebook(printed: str, expected: str) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(f"# NBVAL_CHECK_OUTPUT\nprint({printed!r})")
+    cell.execution_count = 1
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=expected + "\n")]
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    notebook.metadata["kernelspec"] = dict(build.KERNEL)
+    return notebook
+
+
+@pytest.mark.parametrize(("printed", "passes"), [("at 0x7f3a10", True), ("epoch 8", False)])
+def test_nbval_compares_checked_cells(tmp_path, printed, passes):
+    """The same flags as `make test-notebooks`: a changed claim fails, an address does not."""
+    path = tmp_path / "claim.ipynb"
+    nbformat.write(_notebook(printed, "at 0x55d2e0" if passes else "epoch 7"), path)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval-lax",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(NOTEBOOKS / "nbval_sanitize.cfg"),
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            str(path),
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert (result.returncode == 0) == passes, result.stdout[-2000:]
+
+
+def test_makefile_runs_nbval_on_both_languages():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "notebooks/ko notebooks/en" in makefile
+    assert "CBTEACH_FAST=1" in makefile
+    test_line = next(line for line in makefile.splitlines() if line.startswith("test:"))
+    assert "test-notebooks" in test_line
+
+
+def test_sanitizer_file_parses():
+    import configparser
+
+    parser = configparser.ConfigParser()
+    parser.read(NOTEBOOKS / "nbval_sanitize.cfg")
+    for section in parser.sections():
+        re.compile(parser[section]["regex"])
+    assert len(parser.sections()) >= 3
