@@ -18,6 +18,7 @@ which the model overfits within a few epochs and all three callbacks get to act.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,16 +113,26 @@ def plan(fast: bool | None = None, lang: str | None = None) -> Plan:
     return Plan(kind=kind, epochs=EPOCHS[kind], source=source, device=info)
 
 
+def quiet_tensorflow() -> None:
+    """Keep TensorFlow's Python warnings (tf.function retracing and the like) out of lessons.
+
+    Lessons build many tiny models on purpose; TensorFlow's "triggered tf.function retracing"
+    advice is about production loops and only distracts there. Errors still show.
+    """
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+
+
 def start(lang: str, *, fast: bool | None = None) -> Plan:
     """Set the lessons' language, print the device and the plan, and return the plan.
 
     It also makes cbteach's plots pyplot figures, so that a plotting cell ends with
-    ``plt.show()`` as in any matplotlib lesson.
+    ``plt.show()`` as in any matplotlib lesson, and quiets TensorFlow's Python warnings.
     """
     from cbteach import plots
 
     i18n.set_language(lang)
     plots.use_pyplot(True)
+    quiet_tensorflow()
     chosen = plan(fast, lang)
     for line in chosen.describe(lang):
         print(line)

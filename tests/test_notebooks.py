@@ -77,6 +77,14 @@ def test_committed_notebook_is_what_the_source_generates(source, lang):
 
 
 @pytest.mark.parametrize(("source", "lang"), PAIRS, ids=_ids(PAIRS))
+def test_rebuilding_without_a_kernel_changes_nothing(source, lang):
+    """`build.py --no-execute` (prose edits) reproduces the committed file byte for byte."""
+    path = build.target(source, lang)
+    rebuilt = build.keep_checked_outputs(build.carry_outputs(build.render(source, lang), path))
+    assert nbformat.writes(rebuilt).rstrip("\n") == path.read_text(encoding="utf-8").rstrip("\n")
+
+
+@pytest.mark.parametrize(("source", "lang"), PAIRS, ids=_ids(PAIRS))
 def test_only_checked_cells_keep_outputs(source, lang):
     code_cells = [c for c in _committed(source, lang).cells if c.cell_type == "code"]
     for number, cell in enumerate(code_cells, 1):
