@@ -11,6 +11,10 @@ os.environ.setdefault(
     "TF_CPP_MIN_LOG_LEVEL", "2"
 )  # keep TensorFlow's start-up chatter out of lessons
 
+from cbteach.startup import import_keras
+
+import_keras()  # before anything else imports it: TensorFlow's native start-up lines stay quiet
+
 from cbteach.callbacks import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau
 from cbteach.events import Action, Event, EventLog
 from cbteach.i18n import get_language, set_language, t

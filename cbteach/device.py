@@ -6,6 +6,8 @@ import platform
 
 import keras
 
+from cbteach.startup import native_stderr_silenced
+
 
 def _gpu_names() -> list[str]:
     backend = keras.backend.backend()
@@ -13,7 +15,8 @@ def _gpu_names() -> list[str]:
         if backend == "tensorflow":
             import tensorflow as tf
 
-            gpus = tf.config.list_physical_devices("GPU")
+            with native_stderr_silenced():  # "failed call to cuInit" on a machine without one
+                gpus = tf.config.list_physical_devices("GPU")
             return [
                 tf.config.experimental.get_device_details(g).get("device_name", g.name)
                 for g in gpus

@@ -1,0 +1,49 @@
+"""Import Keras (and TensorFlow) without TensorFlow's native start-up lines on stderr.
+
+TensorFlow's C++ core writes lines such as ``I0000 ... oneDNN custom operations are on``,
+``Could not find cuda drivers`` and ``failed call to cuInit`` straight to file descriptor 2
+when it is imported and when it first looks for a GPU, before ``TF_CPP_MIN_LOG_LEVEL`` can
+take effect. In Jupyter they show as red text in a learner's first cell and look like errors.
+cbteach says which device it uses in its own words (``cbteach.device.describe()``), so it
+sends those lines to the null device for the length of those two steps only. Python
+exceptions are not affected. ``CBTEACH_TF_LOGS=1`` lets them through.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+
+SHOW_ENV = "CBTEACH_TF_LOGS"
+
+
+@contextlib.contextmanager
+def native_stderr_silenced() -> Iterator[None]:
+    """Point file descriptor 2 at the null device inside the block, then restore it."""
+    if os.environ.get(SHOW_ENV, "").strip() not in ("", "0"):
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real descriptor 2 (some embedded interpreters)
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def import_keras():
+    """``import keras`` with TensorFlow's native start-up lines silenced (see the module doc)."""
+    if "keras" in sys.modules:
+        return sys.modules["keras"]
+    with native_stderr_silenced():
+        import keras
+    return keras
