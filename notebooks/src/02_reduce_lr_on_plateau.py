@@ -5,15 +5,15 @@
 #
 # > 특정 epochs 횟수동안 performance가 개선 되지 않으면 learning rate를 동적으로 감소시킴
 #
-# 이 요약은 맞습니다. 검증 손실이 한동안 나아지지 않는 정체 구간(plateau)에 들어서면
-# 학습률(learning rate)을 낮춰, 더 작은 걸음으로 최저점 근처를 더듬게 하는 콜백입니다. 그런데 노트의
-# `patience` 설명과 예제 한 줄에는 틀린 곳이 있습니다. 이 레슨에서는 인자를 하나씩 실제 Keras로
-# 확인합니다.
+# 맞는 요약입니다. `ReduceLROnPlateau`는 검증 손실(validation loss)이 한동안 나아지지 않는 정체
+# 구간(plateau)에 들어서면 학습률(learning rate)을 낮춰, 최저점 근처를 더 작은 보폭으로 탐색하게
+# 하는 콜백(callback)입니다. 다만 노트의 `patience` 설명과 예제 한 줄에는 틀린 곳이 있습니다. 이
+# 레슨에서는 인자(argument)를 하나씩 실제 Keras로 확인합니다.
 #
 # | 절 | 내용 |
 # |---|---|
 # | 규칙 | 무엇을 세고, 언제, 얼마나 낮추는지 |
-# | `factor` | 한 번에 몇 배로 낮추는지, 1 이상이면 오류 |
+# | `factor` | 한 번에 얼마나 낮추는지, 1 이상이면 오류 |
 # | `patience` | 노트의 설명이 틀린 곳: 세는 것은 "학습률이 그대로인 에포크"가 아니라 "개선이 없는 에포크" |
 # | `min_delta`, `cooldown`, `min_lr` | 개선으로 칠 최소 변화량, 낮춘 뒤 쉬는 기간, 학습률의 바닥 |
 # | 로그와 히스토리 | `learning_rate` 항목은 언제 생기는지 |
@@ -46,9 +46,9 @@
 # %% [markdown] lang="ko"
 # ## 시작하기
 #
-# 첫 셀은 00 레슨과 같습니다. 언어를 정하고, 장치를 확인하고, 이 레슨에서 학습할 규모를 알려 줍니다.
-# `drive`와 `replay`는 실제 학습 없이 Keras 콜백을 에포크마다 불러 주는 cbteach 함수입니다. 곧 자세히
-# 설명합니다.
+# 첫 셀은 00 레슨과 같습니다. 언어를 정하고, 장치(device)를 확인하고, 이 레슨에서 학습할 규모를
+# 알려 줍니다. `drive`와 `replay`는 실제로 학습하지 않고 Keras 콜백을 에포크(epoch)마다 호출해 주는
+# cbteach 함수입니다. 곧 자세히 설명합니다.
 
 # %% [markdown] lang="en"
 # ## Getting started
@@ -76,14 +76,15 @@ plan = workbook.start(LANGUAGE)
 #
 # `ReduceLROnPlateau`는 에포크가 끝날 때마다(`on_epoch_end`) 한 번씩 판단합니다.
 #
-# 1. 모니터링 지표(monitor, 기본값 `"val_loss"`)가 지금까지의 최고 기록(best)보다 `min_delta` 넘게
-#    나아졌으면 개선(improvement)입니다. 최고 기록을 바꾸고 대기(wait)를 0으로 되돌립니다.
-# 2. 개선이 아니면 대기를 1 늘립니다(쿨다운 중이면 세지 않습니다).
+# 1. 모니터링 지표(monitor)가 지금까지의 최고 기록(best)보다 `min_delta` 넘게 나아졌으면
+#    개선(improvement)입니다. 최고 기록을 바꾸고 대기(wait)를 0으로 되돌립니다. 모니터링 지표의
+#    기본값(default)은 `"val_loss"`입니다.
+# 2. 개선이 아니면 대기를 1 늘립니다. 단, 쿨다운(cooldown) 중이면 세지 않습니다.
 # 3. 대기가 인내(patience)에 이르면(`wait >= patience`) 학습률을
 #    `new_lr = max(lr × factor, min_lr)`로 낮추고, 대기를 0으로 되돌리고, 쿨다운을 시작합니다.
-#    학습률이 이미 `min_lr`이면 아무것도 바꾸지 않습니다.
+#    학습률이 이미 `min_lr`과 같으면 아무것도 바꾸지 않습니다.
 #
-# 인자를 하나도 주지 않았을 때의 기본값(default)부터 봅시다.
+# 인자를 하나도 주지 않았을 때의 기본값부터 봅시다.
 
 # %% [markdown] lang="en"
 # ## The rule
@@ -108,7 +109,7 @@ print(defaults.factor, defaults.patience, defaults.min_delta, defaults.cooldown,
 
 # %% [markdown] lang="ko"
 # `factor=0.1`, `patience=10`, `min_delta=0.0001`, `cooldown=0`, `min_lr=0.0`입니다. 아무것도 주지
-# 않으면 10 에포크 동안 개선이 없을 때마다 학습률을 10분의 1로 낮추고, 바닥 없이 계속 낮춥니다.
+# 않으면 개선 없는 에포크가 10번 이어질 때마다 학습률을 10분의 1로 낮추고, 바닥 없이 계속 낮춥니다.
 
 # %% [markdown] lang="en"
 # `factor=0.1`, `patience=10`, `min_delta=0.0001`, `cooldown=0`, `min_lr=0.0`. With nothing set, it
@@ -117,14 +118,15 @@ print(defaults.factor, defaults.patience, defaults.min_delta, defaults.cooldown,
 # %% [markdown] lang="ko"
 # ## 기록 위에서 돌려 보기
 #
-# `plateau` 기록(recorded run)은 작은 CNN을 MNIST 샘플로 학습률 0.001, 배치 128로 60 에포크 동안
-# 콜백 없이 학습한 기록입니다. `val_loss`가 꾸준히 내려가다가 30 에포크 근처부터는 거의 내려가지 않고
-# 오르내립니다.
+# `plateau` 기록(recorded run)은 작은 CNN을 MNIST 샘플로 학습률 0.001, 배치(batch) 128로 60 에포크
+# 동안 콜백 없이 학습한 기록입니다. `val_loss`가 꾸준히 내려가다가 30번째 에포크 무렵부터는 거의
+# 내려가지 않고 오르내립니다.
 #
-# `replay(기록, [콜백])`은 이 기록의 에포크별 로그(logs)를 진짜 Keras 콜백에 차례로 넘겨 줍니다.
-# 콜백은 작은 대역 모델(stand-in model)에 붙어 있어서, 학습률을 실제 옵티마이저(optimizer)에서
-# 낮춥니다. 여기서는 cbteach가 아닌 **Keras 그대로의** `ReduceLROnPlateau`에 `patience=3`,
-# `verbose=1`을 주었습니다. `verbose=1`이면 학습률을 낮출 때마다 Keras가 직접 한 줄을 찍습니다.
+# `replay(기록, [콜백])` 함수는 이 기록의 에포크별 로그(logs)를 진짜 Keras 콜백에 차례로 넘겨 줍니다.
+# 콜백은 작은 대역 모델(stand-in model)에 붙어 있어서, 실제 옵티마이저(optimizer)의 학습률을
+# 낮춥니다. 여기서는 cbteach의 콜백이 아니라 **Keras의** `ReduceLROnPlateau`를 그대로 쓰고,
+# `patience=3`, `verbose=1`을 주었습니다. `verbose=1`이면 학습률을 낮출 때마다 Keras가 직접 한 줄을
+# 찍습니다.
 
 # %% [markdown] lang="en"
 # ## Running it over a recording
@@ -145,9 +147,9 @@ plain = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", patience=3, verbos
 plateau_run = replay(plateau, [plain])
 
 # %% [markdown] lang="ko"
-# 메시지의 `Epoch 31`은 31번째 에포크가 **끝난 뒤** 낮췄다는 뜻입니다. 그래서 새 학습률은
+# 메시지의 `Epoch 31`은 31번째 에포크가 **끝난 뒤** 학습률을 낮췄다는 뜻입니다. 그래서 새 학습률은
 # 32번째 에포크부터 적용됩니다. `run.lrs`에는 각 에포크 동안 쓰인 학습률이 들어 있고,
-# `run.to_frame()`은 이것을 `lr` 열로 보여 줍니다.
+# `run.to_frame()`의 `lr` 열에도 같은 값이 나옵니다.
 
 # %% [markdown] lang="en"
 # `Epoch 31` in the message means the cut happened **after** epoch 31 ended, so the new LR applies
@@ -162,8 +164,8 @@ plateau_run.to_frame().loc[26:36, ["val_loss", "lr"]].round(6)
 # 28번째 에포크의 `val_loss` 0.0896이 최고 기록이고, 29·30·31번째 에포크는 그보다 나아지지
 # 않았습니다. 개선 없는 에포크가 3번 이어지자(대기 3/3) 학습률이 0.001에서 0.0001로 내려갔습니다.
 #
-# 메시지의 숫자가 `0.0001`이 아니라 `0.00010000000474974513`인 것은 옵티마이저가 학습률을
-# 32비트 실수(float32)로 저장하기 때문입니다. 0.001은 float32로 정확히 표현되지 않습니다.
+# 옵티마이저는 학습률을 32비트 실수(float32)로 저장하는데, 0.001은 float32로 정확히 나타낼 수
+# 없습니다. 그래서 메시지에는 `0.0001` 대신 `0.00010000000474974513`이 찍힙니다.
 
 # %% [markdown] lang="en"
 # Epoch 28's `val_loss`, 0.0896, is the best; epochs 29, 30 and 31 do not beat it. After 3 epochs
@@ -178,9 +180,9 @@ print(float(np.float32(0.001)))
 print(float(np.float32(0.001)) * 0.1)
 
 # %% [markdown] lang="ko"
-# cbteach의 `ReduceLROnPlateau`는 Keras 클래스를 상속해 판단 과정만 기록합니다. `events`에 남은
-# 기록을 `explain()`으로 읽으면 에포크마다 무엇을 보고 어떻게 판단했는지 문장으로 나옵니다. 같은
-# 기록의 27~32번째 에포크입니다.
+# cbteach의 `ReduceLROnPlateau`는 Keras 클래스를 상속해 판단 과정만 기록합니다. `events`에 쌓인
+# 이벤트(event)를 `explain()`으로 읽으면, 에포크마다 무엇을 보고 어떻게 판단했는지 문장으로
+# 나옵니다. 같은 기록의 27~32번째 에포크입니다.
 
 # %% [markdown] lang="en"
 # cbteach's `ReduceLROnPlateau` subclasses the Keras class and only records its decisions. Reading
@@ -195,10 +197,10 @@ for event in watched.events[26:32]:
     print(event.explain())
 
 # %% [markdown] lang="ko"
-# ## `factor`: 한 번에 몇 배로 낮추는가
+# ## `factor`: 한 번에 얼마나 낮추는가
 #
 # 노트의 `factor` 설명 `new_lr = lr*factor`는 맞습니다. 기본값 0.1이면 한 번 낮출 때마다 10분의 1이
-# 되고, 위 메시지처럼 0.001 → 0.0001 → 0.00001로 내려갑니다. `factor=0.5`로 같은 기록을 돌리면
+# 되어, 위 메시지처럼 0.001 → 0.0001 → 0.00001로 내려갑니다. 같은 기록을 `factor=0.5`로 돌리면
 # 낮출 때마다 절반이 됩니다.
 
 # %% [markdown] lang="en"
@@ -215,8 +217,8 @@ halved = replay(plateau, [halving])
 [(cut.epoch, f"{cut.lr_before:g}", f"{cut.lr_after:g}") for cut in halved.lr_cuts]
 
 # %% [markdown] lang="ko"
-# `factor`는 1보다 작아야 합니다. 이 콜백은 학습률을 낮추기만 하기 때문입니다. 다음 셀은 일부러
-# 오류를 냅니다. `factor=1.5`를 주면 Keras가 객체를 만들 때 바로 `ValueError`를 냅니다.
+# 이 콜백은 학습률을 낮추기만 하므로 `factor`는 1보다 작아야 합니다. 다음 셀은 일부러 오류를
+# 냅니다. `factor=1.5`를 주면 Keras가 객체를 만드는 순간 `ValueError`를 냅니다.
 
 # %% [markdown] lang="en"
 # `factor` must be below 1: this callback only ever lowers the LR. The next cell fails on purpose:
@@ -233,12 +235,12 @@ keras.callbacks.ReduceLROnPlateau(factor=1.5)
 #
 # > patience = 10 이면 epoch가 10회 iteration 할 동안 lr가 변함이 없을 때 factor를 곱함
 #
-# 틀린 설명입니다. `patience`는 학습률이 그대로인 에포크가 아니라 **모니터링 지표가 나아지지 않은
-# 에포크가 몇 번 연달아 나왔는지**(대기, `wait`)를 셉니다. 노트대로라면 학습률이 10 에포크 동안
-# 그대로일 때마다 낮춰야 하니, 학습이 잘 되고 있어도 10, 20, 30번째 에포크에 학습률이 내려가야
-# 합니다.
+# 틀린 설명입니다. `patience`가 세는 것은 학습률이 그대로인 에포크가 아니라 **모니터링 지표가
+# 나아지지 않은 에포크가 몇 번 연달아 나왔는지**(대기, `wait`)입니다. 노트대로라면 학습률이 10
+# 에포크 동안 그대로일 때마다 낮춰야 하니, 학습이 잘 되고 있어도 10, 20, 30번째 에포크에 학습률이
+# 내려가야 합니다.
 #
-# 직접 만든 곡선으로 확인해 봅시다. `drive(콜백들, 히스토리, 모델)`은 `replay`의 바탕이 되는
+# 직접 만든 곡선으로 확인해 봅시다. `drive(콜백들, 히스토리, 모델)` 함수는 `replay`의 바탕이 되는
 # 함수로, 손으로 적은 `{"val_loss": [...]}` 곡선을 에포크마다 진짜 콜백에 넘기고, 실행한 에포크 수와
 # 에포크별 학습률을 돌려줍니다. `standin_model()`은 콜백을 붙일 작은 대역 모델입니다. 첫 곡선은
 # 30 에포크 내내 `val_loss`가 1.0에서 0.5까지 꾸준히 내려갑니다.
@@ -270,13 +272,13 @@ print(epochs, len(steady.events.with_action("reduced_lr")))
 print({f"{lr:g}" for lr in lrs})
 
 # %% [markdown] lang="ko"
-# 학습률은 30 에포크 내내 0.001 그대로였는데도(`{'0.001'}`) 콜백은 한 번도 낮추지 않았습니다(감소
-# 0번). 노트대로라면 10, 20, 30번째 에포크에 낮췄어야 합니다. 매 에포크가 개선이라 대기가 계속 0이기
-# 때문입니다.
+# 학습률은 30 에포크 내내 0.001 그대로였지만(`{'0.001'}`) 콜백은 한 번도 낮추지 않았습니다(감소
+# 0번). 매 에포크가 개선이라 대기가 계속 0이었기 때문입니다. 노트대로였다면 10, 20, 30번째 에포크에
+# 낮췄을 것입니다.
 #
-# 두 번째 곡선은 3 에포크 동안 나아지다가 그 뒤로는 0.85에 머뭅니다. 이벤트 표의 `wait_after` 열이
-# 각 에포크가 끝난 뒤의 대기입니다. 이제부터는 곡선 하나를 넣고 에포크별 학습률을 보기 좋게 돌려주는
-# 작은 함수 `lr_trace`를 씁니다.
+# 두 번째 곡선은 3 에포크 동안 나아지다가 그 뒤로는 0.85에 머뭅니다. 이벤트 표의 `wait_after` 열은
+# 각 에포크가 끝난 뒤의 대기입니다. 이제부터는 곡선 하나를 콜백에 넣고 에포크별 학습률을 보기 좋게
+# 돌려주는 작은 함수 `lr_trace`를 씁니다.
 
 # %% [markdown] lang="en"
 # The LR stayed at 0.001 for all 30 epochs (`{'0.001'}`), and yet the callback never cut it (0
@@ -313,8 +315,8 @@ counting.events.to_frame()[["epoch", "value", "best_after", "wait_after", "lr_af
 # ## 낮춘 뒤에도 최고 기록은 그대로
 #
 # 학습률을 낮추면 대기는 0으로 돌아가지만 최고 기록(`best`)은 그대로 남습니다. 그래서 낮춘 다음에도
-# 옛 최고 기록을 넘지 못하면 `patience` 에포크마다 또 낮춥니다. 첫 에포크 0.5 뒤로 계속 0.6에 머무는
-# 곡선에 `patience=3`, `factor=0.5`를 주어 봅시다.
+# 옛 최고 기록을 넘지 못하면 `patience` 에포크마다 또 낮춥니다. 첫 에포크의 0.5 뒤로 계속 0.6에
+# 머무는 곡선에 `patience=3`, `factor=0.5`를 주어 봅시다.
 
 # %% [markdown] lang="en"
 # ## `best` survives a cut
@@ -331,9 +333,9 @@ print(lr_trace(repeating, flat))
 print([cut.epoch for cut in repeating.events.with_action("reduced_lr")])
 
 # %% [markdown] lang="ko"
-# 4, 7, 10, 13번째 에포크, 정확히 3 에포크마다 학습률이 절반이 됩니다. 실제 학습에서도 과적합이
-# 시작되면 최고 기록을 다시 넘기 어려워서 학습률이 이렇게 계단처럼 계속 내려가기 쉽습니다. 아래
-# `min_lr` 절에서 `overfit` 기록으로 다시 봅니다.
+# 4, 7, 10, 13번째 에포크에서, 정확히 3 에포크마다 학습률이 절반이 됩니다. 실제 학습에서도
+# 과적합(overfitting)이 시작되면 옛 최고 기록을 다시 넘기 어려워서, 학습률이 이렇게 계단처럼 계속
+# 내려가기 쉽습니다. 아래 `min_lr` 절에서 `overfit` 기록으로 다시 봅니다.
 
 # %% [markdown] lang="en"
 # At epochs 4, 7, 10 and 13, exactly every 3 epochs, the LR halves. Real training easily does the
@@ -343,8 +345,8 @@ print([cut.epoch for cut in repeating.events.with_action("reduced_lr")])
 # %% [markdown] lang="ko"
 # ## `min_delta`: 아주 작은 개선은 개선이 아니다
 #
-# 최소 변화량 `min_delta`보다 작게 나아진 것은 개선으로 치지 않습니다. `ReduceLROnPlateau`의
-# 기본값은 `1e-4`이고, `EarlyStopping`의 기본값은 `0`입니다. 두 콜백을 같이 쓸 때 헷갈리기 쉬운
+# 최소 변화량(`min_delta`)보다 적게 나아지면 개선으로 치지 않습니다. `ReduceLROnPlateau`의
+# 기본값은 `1e-4`이고, `EarlyStopping`의 기본값은 `0`입니다. 두 콜백을 함께 쓸 때 헷갈리기 쉬운
 # 차이입니다.
 
 # %% [markdown] lang="en"
@@ -378,10 +380,11 @@ strict.events.to_frame()[["epoch", "value", "best_after", "wait_after", "action"
 # %% [markdown] lang="ko"
 # ## `cooldown`: 낮춘 뒤 쉬는 기간
 #
-# 쿨다운(cooldown)은 학습률을 낮춘 직후 대기를 세지 않고 쉬는 기간입니다. 새 학습률이 효과를 낼
-# 시간을 주려는 것입니다. 그런데 Keras 코드를 보면 에포크가 끝날 때 쿨다운 카운터를 **먼저 1 줄이고**
-# 나서 쿨다운 중인지를 봅니다. 그래서 `cooldown=1`은 아무것도 바꾸지 않고, `cooldown=2`가 되어야
-# 한 에포크를 쉽니다. 두 번의 학습률 감소 사이 간격은 `patience + max(cooldown - 1, 0)` 에포크입니다.
+# 쿨다운은 학습률을 낮춘 직후 대기를 세지 않고 쉬는 기간입니다. 새 학습률이 효과를 낼 시간을 주기
+# 위해서입니다. 그런데 Keras 코드를 보면 에포크가 끝날 때 쿨다운 카운터를 **먼저 1 줄인** 다음에
+# 쿨다운 중인지를 확인합니다. 그래서 `cooldown=1`은 아무것도 바꾸지 못하고, `cooldown=2`가 되어야
+# 한 에포크를 쉽니다. 두 학습률 감소(learning rate reduction) 사이의 간격은
+# `patience + max(cooldown - 1, 0)` 에포크입니다.
 #
 # 계속 나아지지 않는 곡선에 `patience=2`를 주고 `cooldown`만 0, 1, 2로 바꿔 봅시다.
 
@@ -409,10 +412,10 @@ for cooldown in (0, 1, 2):
 print(traces[0] == traces[1], traces[0] == traces[2])
 
 # %% [markdown] lang="ko"
-# `cooldown` 0과 1은 3, 5, 7, …번째 에포크, 2 에포크 간격으로 똑같이 낮추고 학습률 기록도 완전히
-# 같습니다(`True`). `cooldown=2`는 3, 6, 9, …번째 에포크로 간격이 한 에포크 늘었습니다(`False`).
-# `cooldown=2`일 때 학습률을 낮춘 직후의 에포크를 설명으로 보면 쿨다운 동안 대기를 세지 않는 모습이
-# 보입니다.
+# `cooldown` 0과 1은 똑같이 3, 5, 7, …번째 에포크에서, 곧 2 에포크 간격으로 낮추고, 에포크별
+# 학습률도 완전히 같습니다(`True`). `cooldown=2`는 3, 6, 9, …번째 에포크에서 낮춰 간격이 한 에포크
+# 늘었습니다(`False`). `cooldown=2`에서 학습률을 낮춘 앞뒤 에포크의 설명(explanation)을 보면,
+# 쿨다운 동안에는 대기를 세지 않는 것을 확인할 수 있습니다.
 
 # %% [markdown] lang="en"
 # Cooldown 0 and 1 both cut at epochs 3, 5, 7, ..., every 2 epochs, with exactly the same LR trace
@@ -427,9 +430,10 @@ for event in resting.events[2:6]:
 # %% [markdown] lang="ko"
 # ## `min_lr`: 학습률의 바닥
 #
-# 새 학습률은 `max(lr × factor, min_lr)`이라서 `min_lr` 아래로는 내려가지 않습니다. 학습률이 이미
-# `min_lr`에 닿았으면 대기가 인내에 이르러도 아무 일도 일어나지 않고, `verbose=1`이어도 아무 메시지도
-# 찍히지 않습니다. Keras 그대로의 콜백에 `patience=2`, `min_lr=3e-5`를 주고 앞의 곡선을 넣어 봅시다.
+# 새 학습률은 `max(lr × factor, min_lr)`로 정해지므로 `min_lr` 아래로는 내려가지 않습니다.
+# 학습률이 이미 `min_lr`에 닿았으면 대기가 인내에 이르러도 아무 일도 일어나지 않고, `verbose=1`이어도
+# 메시지가 찍히지 않습니다. Keras의 콜백을 그대로 쓰고 `patience=2`, `min_lr=3e-5`를 주어 앞의
+# 곡선을 넣어 봅시다.
 
 # %% [markdown] lang="en"
 # ## `min_lr`: the floor
@@ -444,9 +448,10 @@ floored = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", patience=2, min_
 print(lr_trace(floored, never_again))
 
 # %% [markdown] lang="ko"
-# 메시지는 두 줄뿐입니다. 3번째 에포크에 0.001 → 0.0001, 5번째 에포크에는 0.0001 × 0.1 = 0.00001이
-# `min_lr`보다 작아서 `min_lr`인 `3e-05`가 되었습니다. 그 뒤로는 학습률이 `3e-05`에 머물고 메시지도
-# 없습니다. cbteach 콜백으로 같은 곡선을 돌려 보면 그동안 무슨 일이 있었는지 보입니다.
+# 메시지는 두 줄뿐입니다. 3번째 에포크에서 0.001 → 0.0001로 낮추고, 5번째 에포크에서는
+# 0.0001 × 0.1 = 0.00001이 `min_lr`보다 작아서 학습률이 `min_lr`인 `3e-05`가 되었습니다. 그 뒤로는
+# 학습률이 `3e-05`에 머물고 메시지도 없습니다. cbteach 콜백으로 같은 곡선을 돌려 보면 그동안 무슨
+# 일이 있었는지 보입니다.
 
 # %% [markdown] lang="en"
 # Only two messages: at epoch 3, 0.001 → 0.0001; at epoch 5, 0.0001 × 0.1 = 0.00001 is below
@@ -460,12 +465,12 @@ lr_trace(at_floor, never_again)
 at_floor.events.to_frame()[["epoch", "wait_after", "lr_before", "lr_after", "action"]].tail(10)
 
 # %% [markdown] lang="ko"
-# 7번째 에포크부터는 대기가 인내 2에 이르고도 학습률이 이미 바닥이라 낮추지 못합니다(`at_min_lr`).
-# 낮추지 못했으니 대기도 0으로 돌아가지 않고 에포크마다 계속 늘어납니다.
+# 7번째 에포크부터는 대기가 인내 2에 이르렀는데도 학습률이 이미 바닥이라
+# 낮추지 못합니다(`at_min_lr`). 낮추지 못했으니 대기도 0으로 돌아가지 않고 에포크마다 계속 늘어납니다.
 #
-# 바닥이 왜 필요한지는 `overfit` 기록에서 보입니다. `overfit` 기록은 00 레슨에서 본, MLP를 학습률
-# 0.003, 배치 32로 100 에포크 학습한 기록이고 `val_loss`는 7번째 에포크에서 가장 낮습니다. 그 뒤로
-# 최고 기록을 다시 넘지 못하니 `min_lr`가 없으면 학습률이 끝없이 내려갑니다.
+# 바닥이 왜 필요한지는 `overfit` 기록에서 드러납니다. `overfit` 기록은 00 레슨에서 본 것으로, MLP를
+# 학습률 0.003, 배치 32로 100 에포크 동안 학습한 기록이며 `val_loss`는 7번째 에포크에서 가장
+# 낮습니다. 그 뒤로는 최고 기록을 다시 넘지 못하니, `min_lr`이 없으면 학습률이 끝없이 내려갑니다.
 
 # %% [markdown] lang="en"
 # From epoch 7 on, `wait` has reached `patience` 2, but the LR is already at the floor, so there is no
@@ -486,8 +491,8 @@ print(len(sinking.lr_cuts), f"{sinking.lrs[-1]:.2g}")
 print(len(bounded.lr_cuts), f"{bounded.lrs[-1]:.2g}")
 
 # %% [markdown] lang="ko"
-# `min_lr`가 없으면 46번 낮춰 학습률이 2.7e-27까지 내려갑니다. 이런 학습률로는 가중치가 사실상
-# 움직이지 않습니다. `min_lr=1e-5`를 주면 5번 낮춘 뒤 1e-05에서 멈춥니다.
+# `min_lr`이 없으면 46번 낮춰 학습률이 2.7e-27까지 내려갑니다. 이런 학습률로는 가중치(weights)가
+# 사실상 움직이지 않습니다. `min_lr=1e-5`를 주면 5번 낮춘 뒤 1e-05에서 멈춥니다.
 
 # %% [markdown] lang="en"
 # Without `min_lr` it cuts 46 times and the LR ends at 2.7e-27, where the weights practically stop
@@ -523,9 +528,9 @@ print(sorted(without_rlr.history))
 print(sorted(with_rlr.history))
 
 # %% [markdown] lang="ko"
-# 학습률을 에포크마다 기록하고 싶다면 이 항목을 쓰면 됩니다. 단, `ReduceLROnPlateau`가 있을 때만
+# 에포크마다 학습률을 기록해 두고 싶다면 이 항목을 쓰면 됩니다. 단, `ReduceLROnPlateau`가 있을 때만
 # 생긴다는 점을 기억하세요. cbteach의 `train()`은 콜백과 상관없이 각 에포크의 학습률을 `run.lrs`에
-# 따로 기록합니다.
+# 따로 저장합니다.
 
 # %% [markdown] lang="en"
 # That entry is the way to log the LR per epoch, as long as you remember it exists only when
@@ -540,8 +545,8 @@ print(sorted(with_rlr.history))
 # > `rlr_cb = ReduceLROnPlateau(monitor = 'val_loss', fector = 0.3, patienc = 10, mode = 'min', verbose = 1)`
 #
 # `fector`와 `patienc`는 오타입니다. 그런데 Keras의 `ReduceLROnPlateau`는 모르는 키워드 인자를
-# `**kwargs`로 받아서 **아무 말 없이 버립니다**. 객체는 잘 만들어지고 `factor`는 0.3이 아니라
-# 기본값 0.1입니다. `patience`가 10인 것은 기본값이 마침 10이기 때문입니다.
+# `**kwargs`로 받아서 **아무 말 없이 버립니다**. 객체는 잘 만들어지고, `factor`는 0.3이 아니라
+# 기본값 0.1입니다. `patience`는 10이지만, 그것도 기본값이 마침 10이라서일 뿐입니다.
 
 # %% [markdown] lang="en"
 # ## Trap 1: a typo passes silently
@@ -562,8 +567,9 @@ rlr_cb = keras.callbacks.ReduceLROnPlateau(
 print(rlr_cb.factor, rlr_cb.patience)
 
 # %% [markdown] lang="ko"
-# cbteach의 `ReduceLROnPlateau`는 같은 줄을 받지 않습니다. 다음 셀은 일부러 오류를 냅니다. 모르는
-# 인자를 보면 비슷한 이름을 찾아 `TypeError`로 알려 줍니다. 노트의 예제 전체는 04 레슨에서 고칩니다.
+# cbteach의 `ReduceLROnPlateau`는 같은 줄을 받아 주지 않습니다. 다음 셀은 일부러 오류를 냅니다.
+# 모르는 인자를 받으면 `TypeError`를 내고, 가장 비슷한 인자 이름을 알려 줍니다. 노트의 예제 전체는
+# 04 레슨에서 고칩니다.
 
 # %% [markdown] lang="en"
 # cbteach's `ReduceLROnPlateau` refuses the same line. The next cell fails on purpose: on an unknown
@@ -578,11 +584,11 @@ cbteach.ReduceLROnPlateau(monitor="val_loss", fector=0.3, patienc=10, mode="min"
 # ## 함정 2: 학습률 스케줄과 함께 쓰면 오류
 #
 # 옵티마이저의 학습률을 숫자 대신 학습률 스케줄(learning rate schedule, 예:
-# `keras.optimizers.schedules.ExponentialDecay`)로 주면, 학습률이 스텝마다 스케줄에서 계산되므로 밖에서
-# 바꿀 수 없습니다. 그래서 `ReduceLROnPlateau`가 학습률을 낮추려는 순간 `TypeError`가 납니다. 만들
-# 때도, 첫 에포크에도 아무 문제가 없다가 처음 낮추려는 에포크에서야 터집니다. 다음 셀은 일부러 오류를
-# 냅니다. 스케줄로 컴파일한 작은 모델에 `drive`로 나아지지 않는 곡선을 넣었습니다. 실제
-# `model.fit()`에서도 같은 오류가 납니다.
+# `keras.optimizers.schedules.ExponentialDecay`)로 주면, 학습률을 스텝마다 스케줄에서 계산하므로
+# 밖에서 바꿀 수 없습니다. 그래서 `ReduceLROnPlateau`가 학습률을 낮추려는 순간 `TypeError`가
+# 납니다. 콜백을 만들 때도, 처음 몇 에포크 동안에도 아무 문제가 없다가 처음 낮추려는 에포크에서야
+# 터집니다. 다음 셀은 일부러 오류를 냅니다. 스케줄로 컴파일한 작은 모델에 `drive`로 나아지지 않는
+# 곡선을 넣었습니다. 실제 `model.fit()`에서도 같은 오류가 납니다.
 
 # %% [markdown] lang="en"
 # ## Trap 2: learning-rate schedules
@@ -602,8 +608,8 @@ scheduled.compile(optimizer=keras.optimizers.SGD(schedule), loss="mse")
 drive([keras.callbacks.ReduceLROnPlateau(patience=1)], {"val_loss": [1.0, 1.0]}, scheduled)
 
 # %% [markdown] lang="ko"
-# 학습률을 정해진 일정대로 바꿀지(스케줄), 지표를 보고 바꿀지(`ReduceLROnPlateau`) 둘 중 하나만
-# 고르세요.
+# 학습률을 정해진 일정대로 바꿀지(스케줄), 지표(metric)를 보고 바꿀지(`ReduceLROnPlateau`) 둘 중
+# 하나만 고르세요.
 
 # %% [markdown] lang="en"
 # Pick one: change the LR on a fixed timetable (a schedule), or by watching a metric
@@ -612,7 +618,7 @@ drive([keras.callbacks.ReduceLROnPlateau(patience=1)], {"val_loss": [1.0, 1.0]},
 # %% [markdown] lang="ko"
 # ## 실제 학습에서 학습률 보기
 #
-# 이제 진짜로 한 번 학습합니다. 설정은 `overfit` 기록과 같습니다(MLP, 학습률 0.003, 배치 32).
+# 이제 실제로 한 번 학습합니다. 설정은 `overfit` 기록과 같습니다(MLP, 학습률 0.003, 배치 32).
 # `val_loss`가 7번째 에포크 무렵 바닥을 찍으므로, 짧은 학습 안에서도 학습률이 내려가도록
 # `patience=2`로 짧게 잡고, 노트가 쓰려던 `factor=0.3`과 바닥 `min_lr=1e-5`를 줍니다.
 # `explain=True`라서 에포크마다 판단이 한 줄씩 나옵니다. 학습 결과는 컴퓨터마다 조금씩 다릅니다.
@@ -653,7 +659,7 @@ plt.show()
 
 # %% [markdown] lang="ko"
 # `plot_run(run)`은 손실 곡선 위에 같은 감소 시점을 표시합니다. 학습률을 낮춘 뒤 `loss`와
-# `val_loss`가 어떻게 움직였는지 보세요. 학습률을 낮추는 것만으로 과적합을 막을 수는 없습니다. 가장
+# `val_loss`가 어떻게 움직였는지 보세요. 학습률을 낮추는 것만으로는 과적합을 막을 수 없습니다. 가장
 # 좋았던 모델을 남기고 학습을 멈추는 일은 01 레슨의 `ModelCheckpoint`와 03 레슨의 `EarlyStopping`이
 # 맡습니다.
 
@@ -682,11 +688,11 @@ for line in summarize(run):
     print(line)
 
 # %% [markdown] lang="ko"
-# 같은 설정을 `overfit` 기록에 리플레이했을 때의 감소 시점과 비교해 봅시다. 앞의 `min_lr` 절에서 만든
-# `bounded`가 바로 그 리플레이입니다. 기록에서는 7번째 에포크의 최고 기록을 끝내 넘지 못하므로
-# 2 에포크마다 낮춥니다. 실제 학습에서는 학습률을 낮춘 뒤 `val_loss`가 옛 최고 기록보다 다시 나아질
-# 수 있고, 그러면 다음 감소가 리플레이보다 늦어집니다. 바로 위 실제 학습의 결과와 나란히 놓고
-# 보세요.
+# 같은 설정을 `overfit` 기록에 리플레이(replay)했을 때의 감소 시점과 비교해 봅시다. 앞의 `min_lr`
+# 절에서 만든 `bounded`가 바로 그 리플레이입니다. 기록에서는 7번째 에포크의 최고 기록을 끝내 넘지
+# 못하므로 2 에포크마다 낮춥니다. 실제 학습에서는 학습률을 낮춘 뒤 `val_loss`가 옛 최고 기록보다
+# 다시 나아질 수 있고, 그러면 다음 감소가 리플레이보다 늦어집니다. 바로 위 실제 학습의 결과와
+# 나란히 놓고 보세요.
 
 # %% [markdown] lang="en"
 # Compare with the cuts of the same settings replayed over the `overfit` recording: `bounded`, from
@@ -703,18 +709,18 @@ print([(cut.epoch, f"{cut.lr_after:g}") for cut in bounded.lr_cuts])
 # ## 플레이그라운드
 #
 # 슬라이더를 움직이면 고른 기록(`plateau` 또는 `overfit`) 위에서 진짜 `ReduceLROnPlateau`를 곧바로
-# 다시 돌려 그림과 설명을 바꿉니다. 이런 것들을 해 보세요.
+# 다시 돌려 그림과 설명을 바꿉니다. 이런 것을 해 보세요.
 #
 # - `overfit`에서 `patience`를 2와 10 사이로 옮기며 첫 감소 시점이 어떻게 바뀌는지 보기
 # - `factor`를 0.1과 0.5 사이로 옮기며 계단의 높이 비교하기
 # - `cooldown`을 0, 1, 2로 바꾸며 0과 1이 똑같은지 확인하기
-# - `min_lr`를 주어 계단이 바닥에서 멈추는지 보기
+# - `min_lr`을 주고 계단이 바닥에서 멈추는지 보기
 #
-# 한 가지 주의할 점이 있습니다. 리플레이(replay)는 기록해 둔 곡선을 그대로 쓰지만, 실제로 학습률을
-# 낮추면 그 뒤의 곡선 자체가 달라집니다. 그래서 학습률을 한 번이라도 낮춘 리플레이에는
-# `run.caveats`에 그 사실을 적어 둡니다. 실제 결과가 궁금하면 "다시 학습(Retrain)" 버튼을 누르세요.
-# 고른 기록과 같은 모델과 설정으로 이 레슨의 에포크 수만큼 진짜로 학습하고, 새 실행은 실행 목록에
-# 추가됩니다(시간이 조금 걸립니다).
+# 한 가지 주의할 점이 있습니다. 리플레이는 기록해 둔 곡선을 그대로 쓰지만, 실제로 학습률을 낮추면
+# 그 뒤의 곡선 자체가 달라집니다. 그래서 학습률을 한 번이라도 낮춘 리플레이에는 `run.caveats`에 그
+# 사실을 주의 사항(caveat)으로 적어 둡니다. 실제 결과가 궁금하면 "다시 학습(Retrain)" 버튼을
+# 누르세요. 고른 기록과 같은 모델, 같은 설정으로 이 레슨의 에포크 수만큼 실제로 학습하고, 새
+# 실행(run)을 실행 목록에 추가합니다(시간이 조금 걸립니다).
 
 # %% [markdown] lang="en"
 # ## Playground
@@ -753,11 +759,12 @@ Playground(
 # ## 정리
 #
 # - `ReduceLROnPlateau`는 개선 없는 에포크가 `patience`번 연달아 나오면 학습률을
-#   `max(lr × factor, min_lr)`로 낮춥니다. 세는 것은 학습률이 그대로인 에포크가 아닙니다.
-# - 낮춘 뒤에도 최고 기록은 그대로라서, 정체가 이어지면 `patience`마다 또 낮춥니다. `min_lr`로
-#   바닥을 정해 두세요.
-# - `min_delta` 기본값은 `1e-4`(`EarlyStopping`은 0), `cooldown=1`은 효과가 없고 `cooldown=2`부터 쉽니다.
-# - 오타 인자는 Keras가 조용히 버리고, 학습률 스케줄과는 함께 쓸 수 없습니다.
+#   `max(lr × factor, min_lr)`로 낮춥니다. 학습률이 그대로인 에포크를 세는 것이 아닙니다.
+# - 낮춘 뒤에도 최고 기록은 그대로라서, 정체가 이어지면 `patience` 에포크마다 또 낮춥니다.
+#   `min_lr`로 바닥을 정해 두세요.
+# - `min_delta`의 기본값은 `1e-4`입니다(`EarlyStopping`은 0). `cooldown=1`은 효과가 없고,
+#   `cooldown=2`부터 쉽니다.
+# - 철자가 틀린 인자는 Keras가 조용히 버립니다. 또 학습률 스케줄과는 함께 쓸 수 없습니다.
 #
 # 다음: **03 EarlyStopping**
 

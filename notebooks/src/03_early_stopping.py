@@ -1,13 +1,15 @@
 # %% [markdown] lang="ko"
 # # 03. EarlyStopping: 언제, 왜 멈추는가
 #
-# `EarlyStopping`은 모니터링 지표(monitor)가 더 나아지지 않으면 학습을 일찍 끝내는 콜백입니다.
-# 이런 기법을 조기 종료(early stopping)라고 합니다. 노트에는 이렇게 적혀 있습니다.
+# `EarlyStopping`은 모니터링 지표(monitor)가 더 나아지지 않으면 학습을 일찍 끝내는
+# 콜백(callback)입니다. 이런 기법을 조기 종료(early stopping)라고 합니다. 노트에는 이렇게 적혀
+# 있습니다.
 #
 # > specifical epochs 동안 performance가 개선되지 않을 시 learning을 조기에 stop
 #
-# 큰 줄기는 맞습니다. 이 레슨에서는 "개선"이 정확히 무엇과 비교한 개선인지, 몇 번째 에포크에서
-# 멈추는지, 멈춘 뒤 모델에 어떤 가중치(weights)가 남는지를 실제 Keras 3에서 하나씩 확인합니다.
+# 큰 줄기는 맞습니다. 이 레슨에서는 "개선(improvement)"이 정확히 무엇과 비교한 개선인지, 몇 번째
+# 에포크(epoch)에서 멈추는지, 멈춘 뒤 모델에 어떤 가중치(weights)가 남는지를 실제 Keras 3에서 하나씩
+# 확인합니다.
 #
 # | 절 | 내용 |
 # |---|---|
@@ -45,8 +47,9 @@
 # %% [markdown] lang="ko"
 # ## 시작하기
 #
-# 언어를 정하고 이 컴퓨터의 장치를 확인합니다. 이 레슨에서 실제로 학습하는 것은 8절의 한 번뿐이고,
-# 나머지는 미리 기록해 둔 학습 곡선과 손으로 만든 곡선을 진짜 Keras 콜백에 흘려 넣어 확인합니다.
+# 언어를 정하고 이 컴퓨터의 장치(device)를 확인합니다. 이 레슨에서 모델을 실제로 학습하는 것은
+# 8절 한 번뿐입니다. 나머지는 미리 기록해 둔 학습 곡선과 손으로 만든 곡선을 진짜 Keras 콜백에 흘려
+# 넣어 확인합니다.
 
 # %% [markdown] lang="en"
 # ## Getting started
@@ -73,14 +76,14 @@ plan = workbook.start(LANGUAGE)
 # %% [markdown] lang="ko"
 # ## 1. 에포크마다 하는 일
 #
-# `EarlyStopping`은 에포크(epoch)가 끝날 때마다(`on_epoch_end`) 한 번씩 불려서 다음 일을 합니다.
+# `EarlyStopping`은 에포크가 끝날 때마다(`on_epoch_end`) 한 번씩 불려서 다음 일을 합니다.
 #
-# 1. 로그(logs)에서 `monitor` 값(기본값 `"val_loss"`)을 읽습니다.
+# 1. 로그(logs)에서 `monitor` 값을 읽습니다. 기본값(default)은 `"val_loss"`입니다.
 # 2. 지금까지의 최고 기록 `best`와 비교합니다. 직전 에포크가 아니라 **최고 기록**과 비교한다는 점이
 #    중요합니다.
 # 3. 나아졌으면 `best`를 바꾸고 대기 `wait`를 0으로 되돌립니다. 나아지지 않았으면 `wait`를 1 늘립니다.
-# 4. `wait >= patience`가 되면 `model.stop_training = True`로 학습을 멈춥니다. 멈추는 때는 그
-#    에포크의 학습과 검증이 모두 끝난 뒤입니다.
+# 4. `wait >= patience`가 되면 `model.stop_training = True`로 설정해 학습을 멈춥니다. 멈추는 때는
+#    그 에포크의 학습과 검증이 모두 끝난 뒤입니다.
 #
 # 노트는 `patience`를 이렇게 설명합니다.
 #
@@ -88,16 +91,16 @@ plan = workbook.start(LANGUAGE)
 #
 # 거의 맞지만 세 군데를 바로잡아야 합니다.
 #
-# - 세는 것은 배치 반복(iteration)이 아니라 **연속으로** 개선이 없었던 에포크 수입니다. 중간에
-#   한 번이라도 최고 기록이 나오면 대기는 0부터 다시 셉니다.
-# - 보는 값은 손실(loss)이 아니라 `monitor`로 정한 지표입니다. `val_loss`일 수도, `val_accuracy`일
-#   수도 있습니다.
-# - `patience=10`이면 최고 기록이 나온 에포크 뒤로 개선 없는 에포크가 10개째 끝나는 순간, 즉
-#   **최고 기록 에포크 + 10** 에포크를 마친 뒤 멈춥니다.
+# - 세는 것은 배치 반복(batch iteration)이 아니라 **연속으로** 개선이 없었던 에포크 수입니다.
+#   중간에 한 번이라도 최고 기록이 나오면 대기는 0부터 다시 셉니다.
+# - 지켜보는 값은 손실(loss)이 아니라 `monitor`로 정한 지표(metric)입니다. `val_loss`일 수도,
+#   `val_accuracy`일 수도 있습니다.
+# - `patience=10`이면 최고 기록이 나온 에포크 뒤로 개선 없는 에포크가 10번째로 끝나는 순간, 곧
+#   **최고 기록 에포크 + 10**에 해당하는 에포크를 마친 뒤 멈춥니다.
 #
-# 00 레슨에서 본 `overfit` 기록(콜백 없이 100 에포크를 학습하며 남긴 로그)에 `patience=3`인
-# `EarlyStopping`을 다시 돌려 봅시다(리플레이, replay). 학습은 하지 않지만 판단은 진짜 Keras
-# `EarlyStopping`이 내립니다.
+# 00 레슨에서 본 `overfit` 기록(recorded run)은 콜백 없이 100 에포크를 학습하면서 남긴 로그입니다.
+# 이 기록을 `patience=3`인 `EarlyStopping`으로 리플레이(replay)해 봅시다. 모델을 학습하지는 않지만,
+# 판단은 진짜 Keras `EarlyStopping`이 내립니다.
 
 # %% [markdown] lang="en"
 # ## 1. What happens at each epoch
@@ -140,11 +143,11 @@ print(replayed.events.explain())
 # 읽는 법은 이렇습니다.
 #
 # - 최고 기록은 에포크 7의 0.2148입니다. 에포크 5는 나빠졌지만(대기 1) 에포크 6에서 다시 최고
-#   기록이 나와 대기가 0으로 돌아갔습니다. "연속으로"가 이 뜻입니다.
+#   기록이 나와 대기가 0으로 돌아갔습니다. "연속으로"가 바로 이 뜻입니다.
 # - 에포크 10의 0.2224는 에포크 9의 0.2264보다 낮습니다. 그래도 최고 기록 0.2148보다는 높으니
 #   개선이 아니고, 대기는 3/3이 됩니다. 직전 에포크가 아니라 최고 기록과 비교하기 때문입니다.
 # - 그래서 에포크 10(= 최고 기록 에포크 7 + `patience` 3)을 마친 뒤 학습이 멈춥니다. 기록에는
-#   100 에포크가 있지만 리플레이는 10 에포크에서 끝났습니다.
+#   100 에포크가 있지만 리플레이는 에포크 10에서 끝났습니다.
 
 # %% [markdown] lang="en"
 # How to read it:
@@ -164,11 +167,11 @@ print(early.stopped_epoch, early.best_epoch, early.wait, round(early.best, 4))
 
 # %% [markdown] lang="ko"
 # 에포크 번호를 셀 때 조심할 점이 있습니다. cbteach의 `replayed.stopped_epoch`는 화면에 찍히는
-# 번호처럼 1부터 세서 10입니다. 하지만 Keras 콜백의 속성 `early.stopped_epoch`와
-# `early.best_epoch`는 0부터 세서 9와 6입니다. 같은 에포크 10과 7입니다.
+# 번호처럼 1부터 세므로 10입니다. 하지만 Keras 콜백의 속성 `early.stopped_epoch`와
+# `early.best_epoch`는 0부터 세므로 9와 6입니다. 가리키는 에포크는 똑같이 10과 7입니다.
 #
-# `verbose=1`을 주면 Keras가 학습이 끝날 때 두 줄을 찍습니다. 여기서는 cbteach가 아닌 Keras의
-# `EarlyStopping`을 그대로 써서, 최고 기록의 가중치로 되돌리는 `restore_best_weights=True`(5절)도
+# `verbose=1`을 주면 학습이 끝날 때 Keras가 두 줄을 찍습니다. 이 셀에서는 cbteach가 아니라 Keras의
+# `EarlyStopping`을 그대로 쓰고, 최고 기록 에포크의 가중치로 되돌리는 `restore_best_weights=True`(5절)도
 # 함께 켰습니다. 메시지 속 번호는 1부터 셉니다.
 
 # %% [markdown] lang="en"
@@ -189,8 +192,8 @@ replayed_plain = replay(overfit, [plain])
 
 # %% [markdown] lang="ko"
 # 노트의 예제 코드 `EarlyStopping(monitor = 'val_loss', patienc = 20, mode = 'min', verbose = 1)`에는
-# 오타가 있습니다. Keras 3의 `EarlyStopping`은 모르는 인자를 받지 않으므로 아래 셀은 **일부러**
-# `TypeError`를 냅니다. 덕분에 오타를 만든 순간 바로 알 수 있습니다.
+# 오타가 있습니다. Keras 3의 `EarlyStopping`은 모르는 인자(argument)를 받지 않으므로 아래 셀은
+# **일부러** `TypeError`를 냅니다. 덕분에 오타를 낸 순간 바로 알 수 있습니다.
 
 # %% [markdown] lang="en"
 # The notes' example `EarlyStopping(monitor = 'val_loss', patienc = 20, mode = 'min', verbose = 1)`
@@ -204,11 +207,11 @@ keras.callbacks.EarlyStopping(monitor="val_loss", patienc=20, mode="min", verbos
 # %% [markdown] lang="ko"
 # ## 2. `patience=0`과 `patience=1`은 같다
 #
-# 멈추는 조건이 `wait >= patience`이고, 개선이 없는 첫 에포크에서 `wait`는 곧바로 1이 됩니다.
+# 멈추는 조건은 `wait >= patience`이고, 개선이 없는 첫 에포크에서 `wait`는 곧바로 1이 됩니다.
 # 그러니 `patience=0`도 `patience=1`도 개선 없는 첫 에포크에서 멈춥니다. 손으로 만든 곡선
 # 1.0, 0.8, 0.9, 0.95, ...를 `drive`로 진짜 Keras 콜백에 한 에포크씩 넣어 확인해 봅시다.
-# `drive`는 `model.fit`처럼 훅을 차례로 부르지만 학습은 하지 않습니다. `standin`은 콜백을 붙일
-# 작은 대역 모델입니다.
+# `drive`는 `model.fit`처럼 훅(hook)을 차례로 부르지만 학습은 하지 않습니다. `standin`은 콜백을
+# 붙일 작은 대역 모델(stand-in model)입니다.
 
 # %% [markdown] lang="en"
 # ## 2. `patience=0` is the same as `patience=1`
@@ -231,12 +234,12 @@ for patience in (0, 1, 2):
 pd.DataFrame(rows, columns=["patience", "epochs_run", "stopped_epoch", "stopped_epoch + 1"])
 
 # %% [markdown] lang="ko"
-# `patience` 0과 1은 둘 다 개선이 없던 첫 에포크인 3번째 에포크(`stopped_epoch` 2)에서 멈춥니다.
-# `patience=2`여야 한 에포크를 더 기다립니다.
+# `patience` 0과 1은 둘 다 개선이 없던 첫 에포크, 곧 3번째 에포크(`stopped_epoch` 2)에서 멈춥니다.
+# `patience=2`가 되어야 한 에포크를 더 기다립니다.
 #
-# 그런데 `EarlyStopping`의 `patience` 기본값이 바로 0입니다. `patience`를 빼먹으면 지표가 한 번만
-# 흔들려도 학습이 끝납니다. `overfit` 기록에서 기본값 그대로 돌려 보면, 최고 기록은 에포크 7에
-# 나올 예정이었는데도 에포크 5에서 멈춥니다.
+# 그런데 `EarlyStopping`의 `patience` 기본값이 바로 0입니다. `patience`를 빠뜨리면 지표가 한 번만
+# 흔들려도 학습이 끝납니다. `overfit` 기록을 기본값 그대로 돌려 보면, 최고 기록이 나올 에포크 7에
+# 이르기도 전에 에포크 5에서 멈춥니다.
 
 # %% [markdown] lang="en"
 # Patience 0 and 1 both stop at the 3rd epoch (`stopped_epoch` 2), the first one without
@@ -256,9 +259,9 @@ print(replayed_default.epochs)
 # %% [markdown] lang="ko"
 # ## 3. `min_delta`: 아주 작은 개선은 개선이 아니다
 #
-# `min_delta`를 주면 최고 기록보다 `min_delta`를 넘게 나아져야 개선으로 칩니다. 그보다 조금
-# 나아진 에포크는 개선이 없는 에포크와 똑같이 `wait`를 늘립니다. 곡선이 2번째 에포크의 0.9 다음부터
-# 에포크마다 0.003 이하씩만 내려가면 어떻게 되는지 봅시다.
+# `min_delta`(최소 변화량)를 주면 최고 기록보다 `min_delta` 넘게 나아져야 개선으로 칩니다. 그보다
+# 적게 나아진 에포크는 개선이 없는 에포크와 똑같이 `wait`를 늘립니다. 곡선이 2번째 에포크의 0.9
+# 다음부터 에포크마다 0.003 이하씩만 내려가면 어떻게 되는지 봅시다.
 
 # %% [markdown] lang="en"
 # ## 3. `min_delta`: a tiny improvement is no improvement
@@ -279,8 +282,8 @@ pd.DataFrame(rows, columns=["min_delta", "epochs_run", "stopped_epoch", "best"])
 
 # %% [markdown] lang="ko"
 # `min_delta=0`(기본값)이면 조금만 내려가도 개선이므로 7 에포크를 모두 돕니다. `min_delta=0.01`이면
-# 0.897, 0.894, 0.892는 최고 기록 0.9보다 낮아도 개선이 아니어서, 5번째 에포크에서 멈춥니다.
-# 최고 기록도 0.9에 머물러 있습니다. cbteach의 설명으로 보면 이렇습니다.
+# 0.897, 0.894, 0.892는 최고 기록 0.9보다 낮아도 개선이 아니어서 5번째 에포크에서 멈춥니다. 최고
+# 기록도 0.9에 머물러 있습니다. cbteach의 설명(explanation)으로 보면 이렇습니다.
 
 # %% [markdown] lang="en"
 # With `min_delta=0` (the default) any drop at all is an improvement, so all 7 epochs run.
@@ -306,11 +309,11 @@ print(early.events.explain())
 # %% [markdown] lang="ko"
 # ## 4. `mode`: 어느 쪽이 좋은가
 #
-# 손실은 작을수록, 정확도(accuracy)는 클수록 좋습니다. `mode="min"`은 작아지는 것을,
+# 손실은 작을수록, 정확도(accuracy)는 클수록 좋습니다. `mode="min"`은 값이 작아지는 것을,
 # `mode="max"`는 커지는 것을 개선으로 봅니다. 기본값 `mode="auto"`는 Keras 3.11부터 이렇게
 # 정합니다. `monitor`에서 `val_`을 떼고 `loss`면 `min`, 그 밖에는 `compile()`에 넣은 지표 가운데
 # 같은 이름을 찾아 그 지표가 정한 방향을 씁니다. `standin`은 `metrics=["accuracy"]`로 컴파일되어
-# 있으므로 `accuracy`는 `max`가 됩니다. Keras가 고른 비교 함수 `monitor_op`는 `less`(min)나
+# 있으므로 `accuracy`는 `max`가 됩니다. Keras가 고른 비교 함수(`monitor_op`)는 `less`(min)나
 # `greater`(max)입니다.
 
 # %% [markdown] lang="en"
@@ -332,10 +335,10 @@ for monitor in ("loss", "val_loss", "accuracy", "val_accuracy"):
 
 # %% [markdown] lang="ko"
 # 노트는 `mode='auto'`가 "monitor arg의 name을 보고 자동 유추"한다고 적었습니다. Keras 2는 실제로
-# 이름에 `acc`가 들어 있으면 `max`로 보았지만, Keras 3의 `auto`는 이름의 글자가 아니라 컴파일된
-# 지표를 찾아 그 방향을 씁니다. 그래서 Keras 2 시절 이름인 `val_acc`는 찾을 수 없어, 아래 셀은
-# **일부러** 첫 에포크가 끝날 때 `ValueError`를 냅니다. 콜백을 만들 때가 아니라 학습 도중에
-# 터진다는 점도 눈여겨보세요.
+# 이름에 `acc` 세 글자가 들어 있으면 `max`로 보았지만, Keras 3의 `auto`는 이름의 글자가 아니라
+# 컴파일된 지표를 찾아 그 방향을 씁니다. 그래서 Keras 2 시절에 쓰던 `val_acc` 같은 이름으로는
+# 방향을 찾을 수 없어, 아래 셀은 **일부러** 첫 에포크가 끝날 때 `ValueError`를 냅니다. 콜백을 만들
+# 때가 아니라 학습 도중에 오류가 난다는 점도 눈여겨보세요.
 
 # %% [markdown] lang="en"
 # The notes say `mode='auto'` "guesses from the name of the monitor argument". Keras 2 did look for
@@ -350,9 +353,9 @@ early = keras.callbacks.EarlyStopping(monitor="val_acc")
 drive([early], {"val_acc": [0.5, 0.6]}, standin)
 
 # %% [markdown] lang="ko"
-# `mode`를 반대로 주면 어떻게 될까요? `accuracy` 기록(CNN을 60 에포크 학습하며 남긴 로그로,
-# `val_accuracy`가 꾸준히 오릅니다)에서 `monitor="val_accuracy"`, `patience=3`으로 세 가지 `mode`를
-# 비교합니다.
+# `mode`를 반대로 주면 어떻게 될까요? `accuracy` 기록은 CNN을 60 에포크 동안 학습하며 남긴 로그로,
+# `val_accuracy`가 꾸준히 오릅니다. 이 기록에서 `monitor="val_accuracy"`, `patience=3`으로 세 가지
+# `mode`를 비교해 봅시다.
 
 # %% [markdown] lang="en"
 # What if `mode` points the wrong way? The `accuracy` recording (a CNN trained for 60 epochs, with
@@ -370,10 +373,10 @@ for mode in ("auto", "max", "min"):
 pd.DataFrame(rows, columns=["mode", "monitor_op", "epochs_run", "best"])
 
 # %% [markdown] lang="ko"
-# `auto`와 `max`는 같은 결과로 17 에포크까지 갑니다. `mode="min"`은 정확도가 **떨어져야** 개선으로
-# 보므로, 첫 값 0.758이 최고 기록으로 남고 그 뒤로 정확도가 오를 때마다 대기가 늘어 4번째
-# 에포크에서 멈춥니다. 모델은 한창 좋아지는 중이었습니다. 아래는 마지막 `mode="min"` 리플레이의
-# 설명입니다.
+# `auto`와 `max`는 결과가 같고, 에포크 17까지 갑니다. `mode="min"`은 정확도가 **떨어져야** 개선으로
+# 보므로 첫 값 0.758이 최고 기록으로 남고, 그 뒤로 정확도가 오를 때마다 대기가 늘어 4번째 에포크에서
+# 멈춥니다. 모델이 한창 빠르게 좋아지던 중이었는데도 말입니다. 아래는 마지막 리플레이, 곧
+# `mode="min"` 리플레이의 설명입니다.
 
 # %% [markdown] lang="en"
 # `auto` and `max` agree and run to epoch 17. `mode="min"` counts a **falling** accuracy as an
@@ -389,7 +392,7 @@ print(replayed_mode.events.explain())
 # ## 5. `restore_best_weights`: 어느 에포크의 가중치가 남는가
 #
 # `EarlyStopping`이 학습을 멈추면 모델에는 **마지막** 에포크의 가중치가 남습니다. 1절의 예라면
-# 최고 기록인 에포크 7이 아니라 그보다 3 에포크 더 과적합(overfitting)된 에포크 10의 가중치입니다.
+# 최고 기록인 에포크 7이 아니라, 그보다 3 에포크 더 과적합(overfitting)된 에포크 10의 가중치입니다.
 # `restore_best_weights=True`를 주면 학습이 끝날 때(`on_train_end`) 최고 기록 에포크의 가중치로
 # 복원(restore)합니다.
 #
@@ -397,10 +400,10 @@ print(replayed_mode.events.explain())
 # 에포크의 가중치로 돌아갑니다. Keras 2(tf.keras 2.x)는 조기 종료가 일어났을 때만 복원했으므로,
 # 예전 자료의 설명과 다를 수 있습니다.
 #
-# 확인하려면 에포크마다 가중치가 달라야 합니다. 그래서 에포크가 끝날 때마다 `standin`의
+# 이를 확인하려면 에포크마다 가중치가 달라야 합니다. 그래서 에포크가 끝날 때마다 `standin`의
 # 가중치(kernel)에 에포크 번호를 적어 넣는 콜백 `stamp`를 Keras의 `LambdaCallback`으로 만들어
 # `EarlyStopping` 앞에 둡니다. 학습이 끝난 뒤의 kernel 값이 곧 "어느 에포크의 가중치인가"입니다.
-# `patience=10`이라 이 곡선에서는 학습이 멈추지 않습니다.
+# `patience=10`이라서 이 곡선에서는 학습이 멈추지 않습니다.
 
 # %% [markdown] lang="en"
 # ## 5. `restore_best_weights`: whose weights does the model keep?
@@ -442,9 +445,9 @@ pd.DataFrame(
 
 # %% [markdown] lang="ko"
 # 두 경우 모두 6 에포크를 다 돌았고 멈추지 않았습니다(`stopped_epoch` 0). 그래서 "early stopping"
-# 메시지는 없습니다. `restore_best_weights=False`면 kernel은 6.0, 마지막 에포크의 가중치입니다.
-# `True`면 멈추지 않았는데도 복원 메시지가 찍히고 kernel은 3.0, 최고 기록(0.5) 에포크의
-# 가중치입니다. cbteach는 이 복원을 이벤트로 남깁니다.
+# 메시지는 없습니다. `restore_best_weights=False`면 kernel은 6.0으로, 마지막 에포크의 가중치입니다.
+# `True`면 멈추지 않았는데도 복원 메시지가 찍히고, kernel은 3.0으로 최고 기록(0.5)을 낸 에포크의
+# 가중치입니다. cbteach는 이 복원을 이벤트(event)로 남깁니다.
 
 # %% [markdown] lang="en"
 # Both runs went through all 6 epochs without stopping (`stopped_epoch` 0), hence no "early
@@ -460,11 +463,12 @@ print(early.events[-1].explain())
 # ## 6. `baseline`: 기준값에 못 미친 개선
 #
 # `baseline`은 "적어도 이만큼은 되어야 한다"는 기준값입니다. 에포크가 최고 기록보다 나아져도
-# 기준값보다 나아지지 않았다면 `best`는 바뀌지만 대기는 0으로 초기화(reset)되지 않고 계속 늘어납니다.
+# 기준값에 미치지 못하면, `best`는 바뀌지만 대기를 0으로 초기화(reset)하지 않으므로 대기가 계속
+# 늘어납니다.
 #
 # Keras 3.15의 docstring은 "기준값을 넘는 에포크가 없으면 `patience` 에포크 동안 학습한다"고
 # 설명합니다. 실제 코드는 조금 다릅니다. 멈출지 말지는 **개선이 없는 에포크에서만** 따집니다.
-# `baseline=0.3`, `patience=3`으로 기준값에 끝내 닿지 못하는 세 곡선을 넣어 봅시다.
+# `baseline=0.3`, `patience=3`으로 두고, 기준값에 끝내 닿지 못하는 세 곡선을 넣어 봅시다.
 #
 # - A: 10 에포크 내내 조금씩 나아집니다(1.0 → 0.41).
 # - B: A와 같다가 8번째 에포크에서 한 번 나빠집니다(0.5 → 0.52).
@@ -528,7 +532,8 @@ print(early.events.explain())
 
 # %% [markdown] lang="ko"
 # 정리하면, `baseline`은 "기준값에 닿을 때까지는 대기를 초기화하지 않는다"는 뜻입니다. 기준값에
-# 못 미친 채 계속 나아지는 동안은 멈추지 않고, 처음 나빠지는 순간 쌓인 대기 때문에 바로 멈춥니다.
+# 못 미친 채 계속 나아지는 동안에는 멈추지 않지만, 처음 나빠지는 순간 그동안 쌓인 대기 때문에 바로
+# 멈춥니다.
 
 # %% [markdown] lang="en"
 # In short, `baseline` means "do not reset the wait until the baseline is reached". While the
@@ -539,9 +544,9 @@ print(early.events.explain())
 # ## 7. `start_from_epoch`: 처음 몇 에포크는 보지 않기
 #
 # `start_from_epoch=k`를 주면 처음 k 에포크는 **아예 보지 않습니다**. 대기를 세지 않을 뿐 아니라
-# 최고 기록으로도 삼지 않습니다. 학습 초반 지표가 크게 흔들리는 모델에 쓰는 준비 구간입니다.
+# 최고 기록으로도 삼지 않습니다. 학습 초반에 지표가 크게 흔들리는 모델에 쓰는 준비 구간(warm-up)입니다.
 # 에포크 2에서 뚝 떨어졌다가 다시 오르는 곡선에 `patience=2`를 주고, `start_from_epoch`를 0과 3으로
-# 비교합니다.
+# 바꿔 비교합니다.
 
 # %% [markdown] lang="en"
 # ## 7. `start_from_epoch`: ignoring the first epochs
@@ -567,7 +572,7 @@ pd.DataFrame(rows, columns=["start_from_epoch", "epochs_run", "best", "best_epoc
 # `start_from_epoch=0`이면 에포크 2의 0.5가 최고 기록이 되고 4번째 에포크에서 멈춥니다.
 # `start_from_epoch=3`이면 에포크 1–3을 보지 않으므로 0.5는 최고 기록이 되지 못합니다. 에포크 4의
 # 0.7이 첫 값이자 최고 기록이 되고, 6번째 에포크에서 멈춥니다. `restore_best_weights=True`였다면
-# 복원되는 것도 에포크 2가 아니라 에포크 4의 가중치입니다.
+# 복원하는 가중치도 에포크 2가 아니라 에포크 4의 가중치입니다.
 
 # %% [markdown] lang="en"
 # With `start_from_epoch=0`, epoch 2's 0.5 is the best and training stops at the 4th epoch. With
@@ -584,11 +589,11 @@ print(early.events.explain())
 # %% [markdown] lang="ko"
 # ## 8. 실제 학습 한 번
 #
-# 이제 진짜로 학습합니다. 설정은 00 레슨과 같고(MLP, 학습률(learning rate) 3e-3, 배치 32) 콜백은
-# `EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)` 하나입니다.
+# 이제 실제로 학습합니다. 설정은 00 레슨과 같고(MLP, 학습률(learning rate) 3e-3, 배치(batch) 32),
+# 콜백은 `EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)` 하나입니다.
 # `explain=True`라서 에포크마다 판단이 한 줄씩 나옵니다. `overfit` 기록과 같은 설정이므로 최고
-# 기록은 7번째 에포크 근처, 멈추는 곳은 10번째 에포크 근처일 것입니다. 컴퓨터마다 숫자는 조금
-# 다를 수 있습니다.
+# 기록은 7번째 에포크 근처, 멈추는 곳은 10번째 에포크 근처일 것입니다. 숫자는 컴퓨터마다 조금 다를
+# 수 있습니다.
 
 # %% [markdown] lang="en"
 # ## 8. One real training run
@@ -616,10 +621,10 @@ plot_run(run)
 plt.show()
 
 # %% [markdown] lang="ko"
-# 그림의 빨간 세로선이 학습을 멈춘 에포크, 별이 가중치를 복원한 최고 기록 에포크입니다. 맨 아래
+# 그림에서 빨간 세로선은 학습을 멈춘 에포크, 별은 가중치를 복원한 최고 기록 에포크입니다. 맨 아래
 # 칸에서는 대기가 0으로 돌아갔다가 `patience`까지 쌓이는 모습을 볼 수 있습니다. 숫자로도 봅시다.
-# 계획한 에포크 수, 실제로 학습한 에포크 수, 멈춘 에포크, 복원한 에포크입니다. 1절의 `overfit`
-# 리플레이는 에포크 10에서 멈추고 에포크 7을 복원했습니다.
+# 계획(plan)한 에포크 수, 실제로 학습한 에포크 수, 멈춘 에포크, 복원한 에포크입니다. 1절의
+# `overfit` 리플레이는 에포크 10에서 멈추고 에포크 7을 복원했습니다.
 
 # %% [markdown] lang="en"
 # On the plot, the red vertical line is the epoch where training stopped and the star the best
@@ -633,9 +638,9 @@ plt.show()
 print(plan.epochs, run.epochs, run.stopped_epoch, run.restored_epoch)
 
 # %% [markdown] lang="ko"
-# 복원이 정말 일어났는지 확인합니다. 학습이 끝난 모델 `run.model`로 검증 데이터를 다시 평가하면,
-# 마지막 에포크가 아니라 최고 기록 에포크의 `val_loss`가 나와야 합니다. 복원한 에포크가
-# `val_loss`가 가장 낮은 에포크와 같은지도 봅니다. 어느 컴퓨터에서든 둘 다 `True`입니다.
+# 복원이 정말 일어났는지 확인합니다. 학습이 끝난 모델 `run.model`을 검증 데이터(validation data)로
+# 다시 평가하면, 마지막 에포크가 아니라 최고 기록 에포크의 `val_loss`가 나와야 합니다. 복원한
+# 에포크가 `val_loss`가 가장 낮은 에포크와 같은지도 봅니다. 어느 컴퓨터에서든 둘 다 `True`입니다.
 
 # %% [markdown] lang="en"
 # Check that the restore really happened. Evaluating the finished model `run.model` on the
@@ -654,14 +659,14 @@ print(bool(np.isclose(val_loss_now, frame["val_loss"].min(), rtol=1e-4)))
 # %% [markdown] lang="ko"
 # ## 직접 움직여 보기
 #
-# 아래 `Playground`는 슬라이더를 움직일 때마다 기록된 학습 곡선 위에서 진짜
-# `EarlyStopping`을 다시 돌려 그림과 설명을 바꿉니다. 이렇게 해 보세요.
+# 아래 `Playground`는 슬라이더를 움직일 때마다 기록된 학습 곡선 위에서 진짜 `EarlyStopping`을 다시
+# 돌려 그림과 설명을 바꿉니다. 이렇게 해 보세요.
 #
 # - `overfit`에서 `patience`를 0, 1, 3, 10으로 바꿔 보세요. 0과 1이 같은 에포크에서 멈추나요?
 # - `restore_best_weights`를 끄고 켜면서 설명의 마지막 문장이 어떻게 바뀌는지 보세요.
-# - 실행을 `accuracy`로 바꾸면 모니터링 지표가 `val_accuracy`가 됩니다. `mode`를 `min`으로 바꾸면
-#   어디서 멈추나요? `max`, `auto`와 비교해 보세요.
-# - `baseline`을 켜고 값을 바꿔 6절의 결과를 기록된 곡선에서 다시 찾아보세요.
+# - 실행(run)을 `accuracy`로 바꾸면 모니터링 지표가 `val_accuracy`가 됩니다. `mode`를 `min`으로
+#   바꾸면 어디서 멈추나요? `max`, `auto`와 비교해 보세요.
+# - `baseline`을 켜고 값을 바꿔 가며 6절의 결과를 기록된 곡선에서 다시 찾아보세요.
 
 # %% [markdown] lang="en"
 # ## Try it yourself
@@ -708,7 +713,7 @@ Playground(
 # | `start_from_epoch` | `0` | 처음 이만큼의 에포크는 대기에도 최고 기록에도 넣지 않습니다. |
 #
 # `EarlyStopping`은 학습을 멈출 뿐 파일을 남기지 않습니다. 최고 기록의 모델을 파일로 남기려면
-# `ModelCheckpoint`와 함께 씁니다. 다음 레슨에서 노트의 예제처럼 세 콜백을 함께 써 봅니다.
+# `ModelCheckpoint`와 함께 쓰세요. 다음 레슨에서 노트의 예제처럼 세 콜백을 함께 써 봅니다.
 #
 # 다음: **04 세 콜백 함께 쓰기**
 

@@ -1,8 +1,8 @@
 # %% [markdown] lang="ko"
 # # 04. 세 콜백 함께 쓰기: 노트의 예제를 그대로 돌려 보고 고치기
 #
-# 노트의 마지막 절 "세 개 한 번에"는 `ModelCheckpoint`, `ReduceLROnPlateau`, `EarlyStopping`을 한
-# 번의 학습에 함께 붙이는 예제입니다. 노트에 적힌 그대로 옮기면 다음과 같습니다.
+# 노트의 마지막 절 "세 개 한 번에"는 콜백(callback) `ModelCheckpoint`, `ReduceLROnPlateau`,
+# `EarlyStopping`을 한 번의 학습에 함께 붙이는 예제입니다. 노트에 적힌 그대로 옮기면 다음과 같습니다.
 #
 # ```python
 # import os
@@ -27,14 +27,15 @@
 #
 # 이 레슨은 두 부분으로 나뉩니다.
 #
-# 1. 이 코드를 실제 Keras 3에서 위에서부터 **그대로** 실행합니다. 멈추는 곳이 나오면 실수를 하나만
+# 1. 이 코드를 실제 Keras 3에서 위에서부터 **그대로** 실행합니다. 멈추는 곳이 나오면 그 실수 하나만
 #    고치고 다음 줄로 넘어가는 식으로 끝까지 갑니다.
-# 2. 노트가 의도한 설정을 cbteach 콜백으로 다시 써서, 먼저 기록(recorded run) 위에서 리플레이(replay)하고
-#    실제로 한 번 학습합니다. 두 `patience`의 크기 순서가 왜 중요한지, `restore_best_weights`와
-#    `ModelCheckpoint`를 함께 쓰면 모델과 파일에 각각 어느 에포크의 가중치가 남는지도 확인합니다.
+# 2. 노트가 의도한 설정을 cbteach의 콜백으로 다시 써서, 먼저 기록(recorded run) 위에서
+#    리플레이(replay)한 다음 실제로 한 번 학습합니다. 그러면서 두 `patience`의 크기 순서가 왜
+#    중요한지, `restore_best_weights`와 `ModelCheckpoint`를 함께 쓰면 모델과 파일에 각각 어느
+#    에포크(epoch)의 가중치(weights)가 남는지도 확인합니다.
 #
-# 이 레슨에는 **일부러 오류를 내는 셀**이 여러 개 있습니다. 그런 셀은 바로 앞 설명에 미리 적어
-# 두었고, 셀 아래에 나오는 오류 메시지가 바로 보여 주려는 결과입니다.
+# 이 레슨에는 **일부러 오류를 내는 셀**이 여러 개 있습니다. 그런 셀은 바로 앞 설명에서 미리 알려
+# 드리고, 셀 아래에 나오는 오류 메시지가 곧 보여 드리려는 결과입니다.
 
 # %% [markdown] lang="en"
 # # 04. All three together: the notes' example, run as written and then fixed
@@ -79,7 +80,7 @@
 # %% [markdown] lang="ko"
 # ## 시작하기
 #
-# 첫 셀은 언어를 정하고 장치와 학습 규모를 알려 줍니다(00 레슨과 같습니다).
+# 첫 셀은 언어를 정하고, 장치(device)와 학습 규모를 알려 줍니다(00 레슨과 같습니다).
 
 # %% [markdown] lang="en"
 # ## Getting started
@@ -135,9 +136,10 @@ plan = workbook.start(LANGUAGE)
 from tensorflow.keras.callbacks import ModelCheckpoint()
 
 # %% [markdown] lang="ko"
-# 괄호만 지우면 됩니다. 세 줄을 `from tensorflow.keras.callbacks import ModelCheckpoint,
-# ReduceLROnPlateau, EarlyStopping` 한 줄로 합쳐도 됩니다. 00 레슨에서 본 것처럼 `tensorflow.keras`는
-# Keras 3 그 자체이므로 1부에서 쓰는 콜백은 아무것도 덧붙이지 않은 Keras의 콜백입니다.
+# 괄호만 지우면 됩니다. 세 줄을
+# `from tensorflow.keras.callbacks import ModelCheckpoint, ReduceLROnPlateau, EarlyStopping` 한 줄로
+# 합쳐도 됩니다. 00 레슨에서 본 것처럼 `tensorflow.keras`는 Keras 3 그 자체이므로, 1부에서 쓰는
+# 콜백은 아무것도 덧붙이지 않은 Keras의 콜백입니다.
 
 # %% [markdown] lang="en"
 # Deleting the brackets is the whole fix. The three lines may also become one:
@@ -154,7 +156,7 @@ from tensorflow.keras.callbacks import EarlyStopping
 # %% [markdown] lang="ko"
 # ### 실수 2: 저장 경로 `os.getcwd() + 'weights...hdf5'`
 #
-# 노트의 저장 경로는 이렇습니다.
+# 노트는 저장 경로를 이렇게 만듭니다.
 #
 # > `save_path = os.getcwd() + 'weights.{epoch:02d}-{val_loss:.2f}.hdf5'`
 #
@@ -167,7 +169,7 @@ from tensorflow.keras.callbacks import EarlyStopping
 # `projectweights...`라는 이름으로 생깁니다. 오류가 나지 않으니 알아채기도 어렵습니다.
 #
 # `os.getcwd()`의 결과는 컴퓨터마다 다르고, 뒤에서 볼 Keras의 오류 메시지는 경로를 통째로 찍습니다.
-# 그래서 이 레슨에서는 `os.getcwd()` 자리에 고정된 폴더 이름 `"project"`를 넣어 같은 일을
+# 그래서 이 레슨에서는 `os.getcwd()` 자리에 고정된 폴더 이름 `"project"`를 넣어 같은 상황을
 # 재현합니다. 아래 셀의 첫 줄은 `os.getcwd()`의 결과가 구분자로 끝나지 않는다는 것(`False`)을,
 # 나머지 두 줄은 `+`로 이은 경로와 `os.path.join`으로 이은 경로를 보여 줍니다. `os.path.join`은
 # 운영체제에 맞는 구분자를 알아서 넣어 줍니다.
@@ -203,8 +205,8 @@ print(folder + 'weights.{epoch:02d}-{val_loss:.2f}.hdf5')
 print(os.path.join(folder, 'weights.{epoch:02d}-{val_loss:.2f}.hdf5'))
 
 # %% [markdown] lang="ko"
-# **둘째, 확장자가 `.hdf5`입니다.** Keras 3에서 `save_weights_only=True`로 가중치(weights)만
-# 저장하려면 파일 이름이 반드시 `.weights.h5`로 끝나야 합니다. Keras는 이것을 학습할 때가 아니라
+# **둘째, 확장자가 `.hdf5`입니다.** Keras 3에서 `save_weights_only=True`로 가중치만 저장하려면
+# 파일 이름이 반드시 `.weights.h5`로 끝나야 합니다. Keras는 이것을 학습할 때가 아니라
 # `ModelCheckpoint`를 **만드는 순간** 검사합니다. 아래 셀은 노트의 두 문장을 그대로 실행하므로
 # **일부러 실패합니다**. 메시지 끝의 `Received: filepath=projectweights...`에서 구분자가 빠진 것도
 # 함께 보입니다.
@@ -225,11 +227,11 @@ mcp_cb = ModelCheckpoint(filepath = save_path, monitor = 'val_loss',
                         mode = 'min', verbose = 1)
 
 # %% [markdown] lang="ko"
-# 두 가지를 고칩니다. 경로는 `os.path.join`으로 잇고, 확장자는 `.weights.h5`로 바꿉니다. 폴더는
+# 두 가지를 고칩니다. 경로는 `os.path.join`으로 잇고, 확장자는 `.weights.h5`로 바꿉니다. 폴더로는
 # `workbook.output_folder("04_all_three")`가 이 레슨을 실행할 때마다 새로 만들어 주는 폴더를 쓰고,
 # 노트 예제의 파일은 그 안의 `notes` 폴더에 둡니다. 폴더가 아직 없으면 `ModelCheckpoint`가 처음
-# 저장할 때 만듭니다. 파일 이름 속 `{epoch:02d}`와 `{val_loss:.2f}`는 노트가 설명한 그대로
-# 저장할 때 채워지므로 고칠 필요가 없습니다.
+# 저장할 때 만듭니다. 파일 이름 속 `{epoch:02d}`와 `{val_loss:.2f}`는 노트에 적힌 대로 저장할
+# 때마다 채워지므로 고칠 필요가 없습니다.
 #
 # 아래 셀은 오류 없이 지나가고, 출력 폴더를 기준으로 한 경로를 찍습니다.
 
@@ -259,9 +261,9 @@ print(os.path.relpath(mcp_cb.filepath, out))
 #
 # > `rlr_cb = ReduceLROnPlateau(monitor = 'val_loss', fector = 0.3, patienc = 10, mode = 'min', verbose = 1)`
 #
-# `factor`가 `fector`로, `patience`가 `patienc`로 잘못 적혔습니다. 그런데 아래 셀은 **오류 없이
-# 실행됩니다**. 만들어진 콜백의 `factor`와 `patience`를 찍어 보고, 잘못 적은 이름이 어딘가에
-# 남아 있는지도 확인합니다. 마지막 줄은 `patienc=3`을 줘 봤을 때의 `patience`입니다.
+# `factor`를 `fector`로, `patience`를 `patienc`로 잘못 적었습니다. 그런데 아래 셀은 **오류 없이
+# 실행됩니다**. 만들어진 콜백의 `factor`와 `patience`를 찍어 보고, 잘못 적은 이름이 어딘가에 남아
+# 있는지도 확인합니다. 마지막 줄은 `patienc=3`을 주었을 때의 `patience`입니다.
 
 # %% [markdown] lang="en"
 # ### Mistake 3: `fector` and `patienc` pass without a word
@@ -284,13 +286,13 @@ print(hasattr(rlr_cb, "fector"), hasattr(rlr_cb, "patienc"))
 print(ReduceLROnPlateau(patienc=3).patience)
 
 # %% [markdown] lang="ko"
-# `factor`는 의도한 0.3이 아니라 기본값(default) 0.1입니다. `patience`가 10인 것도 노트의 값이 전해져서가
-# 아니라 기본값이 우연히 10이기 때문입니다. `patienc=3`을 줘도 `patience`는 10입니다. 잘못 적은
-# 두 인자(argument)는 어디에도 남지 않고 그냥 버려졌습니다.
+# `factor`는 의도한 0.3이 아니라 기본값(default) 0.1입니다. `patience`는 10으로 나오지만, 노트의
+# 값이 전달된 것이 아닙니다. 기본값이 마침 10일 뿐이라서 `patienc=3`을 줘도 `patience`는 10입니다.
+# 잘못 적은 두 인자(argument)는 어디에도 남지 않고, Keras가 그냥 버렸습니다.
 #
-# 이유는 Keras의 시그니처에 있습니다. 세 콜백이 받는 인자 목록의 마지막 항목을 찍어 보면,
-# `ReduceLROnPlateau`만 `**kwargs`로 끝납니다. 이름이 무엇이든 받아 두기만 하고 쓰지 않는
-# 자리입니다. 나머지 두 콜백에는 이런 자리가 없어서 모르는 이름을 주면 바로 오류가 납니다.
+# 이유는 Keras의 시그니처(signature)에 있습니다. 세 콜백이 받는 인자 목록의 마지막 항목을 찍어
+# 보면 `ReduceLROnPlateau`만 `**kwargs`로 끝납니다. 이름이 무엇이든 받아 두기만 하고 쓰지 않는
+# 자리입니다. 나머지 두 콜백에는 이런 자리가 없어서, 모르는 이름을 주면 바로 오류가 납니다.
 
 # %% [markdown] lang="en"
 # `factor` is 0.1, the default, not the 0.3 the notes meant. `patience` is 10 not because the
@@ -310,10 +312,10 @@ for callback in (ModelCheckpoint, ReduceLROnPlateau, EarlyStopping):
 # %% [markdown] lang="ko"
 # 이 예제의 실수 가운데 이것이 가장 위험합니다. 학습은 멀쩡히 돌고 학습률(learning rate)도 실제로
 # 낮아지는데, 낮아지는 폭만 조용히 다릅니다. 00 레슨의 `overfit` 기록 위에서 노트의 콜백(`fector`)과
-# 고친 콜백(`factor`)을 리플레이해 에포크마다 쓰인 학습률을 나란히 놓아 보겠습니다. 리플레이는
-# 기록된 곡선은 그대로 두고 콜백의 판단만 다시 돌리는 기능입니다. 여기서 보려는 것은 콜백이 정하는
-# 학습률 값이므로 리플레이로 충분합니다. 노트의 콜백은 위에서 만든 `rlr_cb`를 그대로 쓰므로
-# `verbose=1`에 따라 Keras가 학습률을 낮출 때마다 메시지를 찍습니다.
+# 고친 콜백(`factor`)을 리플레이해, 에포크마다 쓰인 학습률을 나란히 놓아 봅시다. 리플레이는 기록된
+# 곡선은 그대로 두고 콜백의 판단만 다시 돌리는 기능입니다. 여기서 보려는 것은 콜백이 정하는 학습률
+# 값이므로 리플레이로 충분합니다. 노트의 콜백으로는 위에서 만든 `rlr_cb`를 그대로 쓰므로,
+# `verbose=1` 설정에 따라 Keras가 학습률을 낮출 때마다 메시지를 찍습니다.
 
 # %% [markdown] lang="en"
 # Of all the mistakes in the example, this is the most dangerous. Training runs fine and the
@@ -336,13 +338,13 @@ lrs = pd.DataFrame(
 lrs.loc[[17, 18, 28, 100]].map("{:.1e}".format)
 
 # %% [markdown] lang="ko"
-# 두 콜백 모두 17번째 에포크가 끝날 때 처음 학습률을 낮춥니다. 그래서 18번째 에포크부터 값이
-# 갈립니다. 노트의 콜백은 3.0e-03을 3.0e-04로 10분의 1로 줄이고, 고친 콜백은 의도대로 9.0e-04로
-# 줄입니다. 조기 종료 없이 100 에포크를 가면 차이는 더 벌어집니다. Keras의 메시지도
-# `reducing learning rate to 0.0003...`이라고 새 값을 알려 주기는 하지만, 그 값이 의도와 다르다는
-# 것까지 알려 주지는 않습니다.
+# 두 콜백 모두 17번째 에포크가 끝날 때 처음으로 학습률을 낮추므로, 18번째 에포크부터 값이
+# 갈립니다. 노트의 콜백은 3.0e-03을 10분의 1인 3.0e-04로 줄이고, 고친 콜백은 의도대로 9.0e-04로
+# 줄입니다. 조기 종료(early stopping) 없이 100 에포크까지 가면 차이는 더 벌어집니다. Keras의
+# 메시지도 `reducing learning rate to 0.0003...`이라고 새 값을 알려 주기는 하지만, 그 값이 의도와
+# 다르다는 것까지 알려 주지는 않습니다.
 #
-# 고쳐 쓴 콜백은 값이 제대로 들어갑니다.
+# 철자를 바로잡으면 값이 제대로 들어갑니다.
 
 # %% [markdown] lang="en"
 # Both callbacks make their first cut at the end of epoch 17, so the values part from epoch 18 on:
@@ -394,9 +396,10 @@ print(elr_cb.patience)
 # ### 모델과 데이터: `model.compile(~~~)` 대신
 #
 # 노트에는 모델과 데이터를 만드는 코드가 없고 `model.compile(~~~)`이라고만 적혀 있습니다. 여기서는
-# `fit` 줄의 문제를 빨리 확인하는 것이 목적이므로, 아주 작은 모델과 무작위 데이터를 씁니다. 레이블은
-# 노트의 변수 이름(`oh_labels`)처럼 원-핫(one-hot) 벡터로 만들고, 그에 맞게 손실은
-# `categorical_crossentropy`로 컴파일합니다. 데이터 변수 이름은 흔히 쓰는 `train_images`로 지었습니다.
+# `fit` 줄의 문제만 빨리 확인하면 되므로, 아주 작은 모델과 무작위 데이터를 씁니다. 레이블은 노트의
+# 변수 이름(`oh_labels`)이 뜻하는 대로 원-핫(one-hot) 벡터로 만들고, 그에 맞춰 손실(loss) 함수는
+# `categorical_crossentropy`로 컴파일합니다. 이미지 변수 이름은 흔히 쓰는 `train_images`로
+# 지었습니다.
 
 # %% [markdown] lang="en"
 # ### The model and the data, in place of `model.compile(~~~)`
@@ -422,11 +425,11 @@ model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accur
 # %% [markdown] lang="ko"
 # ### 실수 5: `fit` 줄의 오타
 #
-# 이제 마지막 줄입니다. 이 줄에는 오타가 세 개 있습니다. `train_iamges`, `batch_szie`, `epoch`
-# (`epochs`가 맞습니다)입니다. 파이썬은 함수를 부르기 전에 인자로 넘길 값부터 계산하므로, 가장 먼저
-# 걸리는 것은 없는 변수 `train_iamges`입니다. 노트가 실제로 변수를 `train_iamges`라고 지었다면
-# 문제가 없었겠지만, 여기서는 `train_images`로 지었으니 `NameError`가 납니다. 아래 셀은 노트의 줄을
-# 그대로 실행하므로 **일부러 실패합니다**.
+# 이제 마지막 줄입니다. 이 줄에는 오타가 세 개 있습니다. `train_iamges`, `batch_szie`,
+# `epoch`(`epochs`가 맞습니다)입니다. 파이썬은 함수를 부르기 전에 인자로 넘길 값부터 계산하므로,
+# 가장 먼저 걸리는 것은 없는 변수 `train_iamges`입니다. 노트가 실제로 변수 이름을 `train_iamges`로
+# 지었다면 문제가 없었겠지만, 여기서는 `train_images`로 지었으니 `NameError`가 납니다. 아래 셀은
+# 노트의 줄을 그대로 실행하므로 **일부러 실패합니다**.
 
 # %% [markdown] lang="en"
 # ### Mistake 5: the typos in the `fit` line
@@ -442,9 +445,9 @@ model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accur
 loss_acc = model.fit(x = train_iamges, y = train_oh_labels, batch_szie = 128, epoch = 50, validation_data = (val_images, val_oh_labels), callbacks = [mcp_cb , rlr_cb, elr_cb])
 
 # %% [markdown] lang="ko"
-# 변수 이름을 고치면 이번에는 `fit`이 인자 이름을 문제 삼습니다. 오타가 둘이지만 한 번에 하나만
-# 알려 주는데, 먼저 걸리는 것은 `batch_szie`입니다. `TensorFlowTrainer`는 TensorFlow 백엔드(backend)에서
-# `fit`을 가진 클래스의 이름입니다. 아래 셀도 **일부러 실패합니다**.
+# 변수 이름을 고치면 이번에는 `fit`이 인자 이름을 문제 삼습니다. 오타는 둘이지만 한 번에 하나씩만
+# 알려 주는데, 먼저 걸리는 것은 `batch_szie`입니다. `TensorFlowTrainer`는 TensorFlow
+# 백엔드(backend)에서 `fit` 메서드를 가진 클래스의 이름입니다. 아래 셀도 **일부러 실패합니다**.
 
 # %% [markdown] lang="en"
 # With the variable fixed, `fit` objects to an argument name. There are two typos but it reports one
@@ -468,10 +471,11 @@ loss_acc = model.fit(x = train_images, y = train_oh_labels, batch_size = 128, ep
 
 # %% [markdown] lang="ko"
 # `epochs`로 고치면 노트의 예제가 드디어 끝까지 돕니다. 무작위 데이터라 학습 자체에는 의미가
-# 없지만, 검증 손실이 금방 나빠지므로 세 콜백이 모두 동작하는 모습을 볼 수 있습니다. 출력에서
-# `saving model to ...`(저장), `ReduceLROnPlateau reducing learning rate to ...`(학습률 감소),
-# `early stopping`(조기 종료) 메시지를 찾아보세요. 마지막 두 줄은 실제로 돈 에포크 수와 `notes`
-# 폴더에 생긴 파일입니다.
+# 없지만, 검증 손실(validation loss)이 금방 나빠지므로 세 콜백이 모두 동작하는 모습을 볼 수
+# 있습니다. 출력에서 `saving model to ...`(저장),
+# `ReduceLROnPlateau reducing learning rate to ...`(학습률 감소), `early stopping`(조기 종료)
+# 메시지를 찾아보세요. 마지막 두 줄은 실제로 돈 에포크 수와
+# `notes` 폴더에 생긴 파일입니다.
 
 # %% [markdown] lang="en"
 # Fix it to `epochs` and the notes' example finally runs to the end. On random data the training
@@ -521,9 +525,9 @@ print(sorted(os.listdir(os.path.join(out, "notes"))))
 # %% [markdown] lang="ko"
 # ### cbteach의 콜백은 오타를 받아 주지 않는다
 #
-# 가장 위험한 실수 3을 막기 위해, cbteach의 콜백은 Keras가 쓰지 않을 인자를 받으면 바로
-# `TypeError`를 냅니다. 메시지는 학습자의 언어로, 가장 비슷한 진짜 인자 이름을 알려 줍니다. 아래
-# 두 셀은 노트의 줄에서 `ReduceLROnPlateau`와 `EarlyStopping` 앞에 `cbteach.`만 붙인 것이고,
+# 가장 위험한 실수 3을 막으려고, cbteach의 콜백은 Keras가 쓰지 않을 인자를 받으면 바로
+# `TypeError`를 냅니다. 메시지는 학습자의 언어로 나오고, 가장 비슷한 진짜 인자 이름을 알려 줍니다.
+# 아래 두 셀은 노트의 줄에서 `ReduceLROnPlateau`와 `EarlyStopping` 앞에 `cbteach.`만 붙인 것이고,
 # 둘 다 **일부러 실패합니다**. 첫 번째 셀에는 오타가 둘이지만 먼저 나온 `fector`부터 알려 줍니다.
 
 # %% [markdown] lang="en"
@@ -551,18 +555,18 @@ elr_cb = cbteach.EarlyStopping(monitor = 'val_loss', patienc = 20,
 # 이제 노트가 의도한 설정을 cbteach의 콜백으로 다시 씁니다. cbteach의 콜백은 Keras 클래스의 하위
 # 클래스라서 판단은 Keras가 그대로 내리고, cbteach는 판단 하나하나를 이벤트(event)로 기록합니다.
 #
-# - 세 콜백 모두 `monitor='val_loss'`, `mode='min'`: 같은 지표를 같은 방향으로 보므로 세 콜백이
-#   말하는 "최고 기록(best)"은 같은 에포크입니다.
-# - `ModelCheckpoint`: `save_best_only=True`, `save_weights_only=True`, 파일 이름은 `.weights.h5`로
-#   끝나고 경로는 `os.path.join`으로 잇습니다.
-# - `ReduceLROnPlateau`: `factor=0.3`, `patience=10`. 검증 손실(validation loss)이 10 에포크 동안
-#   나아지지 않으면 학습률에 0.3을 곱합니다.
-# - `EarlyStopping`: `patience=20`, 그리고 노트에 없던 `restore_best_weights=True`를 더합니다. 이것이
+# - 세 콜백 모두 `monitor='val_loss'`, `mode='min'`으로 둡니다. 같은 지표(metric)를 같은 방향으로
+#   보므로 세 콜백이 말하는 "최고 기록(best)"은 같은 에포크입니다.
+# - `ModelCheckpoint`: `save_best_only=True`, `save_weights_only=True`로 두고, 파일 이름은
+#   `.weights.h5`로 끝내며 경로는 `os.path.join`으로 잇습니다.
+# - `ReduceLROnPlateau`: `factor=0.3`, `patience=10`. 검증 손실이 10 에포크 동안 나아지지 않으면
+#   학습률에 0.3을 곱합니다.
+# - `EarlyStopping`: `patience=20`에, 노트에 없던 `restore_best_weights=True`를 더합니다. 이것이
 #   없으면 학습이 멈춘 뒤 모델에는 **마지막** 에포크의 가중치가 남습니다. `True`로 두면 학습이 끝날 때
-#   `val_loss`가 가장 낮았던 에포크의 가중치로 되돌립니다(복원, restore).
+#   `val_loss`가 가장 낮았던 에포크의 가중치로 되돌립니다. 이를 복원(restore)이라고 합니다.
 #
-# 콜백 세 개를 만드는 코드를 함수로 묶었습니다. 리플레이용과 실제 학습용으로 두 번 이상 만들어야
-# 하기 때문입니다. 리플레이 때는 Keras의 메시지를 끄기 위해 `verbose=0`을 넘기고, 맨 뒤의
+# 콜백 세 개를 만드는 코드는 함수로 묶었습니다. 리플레이용과 실제 학습용으로 두 번 넘게 만들어야
+# 하기 때문입니다. 리플레이할 때는 Keras의 메시지를 끄려고 `verbose=0`을 넘기고, 맨 뒤의
 # `restore_best_weights` 절에서 비교할 때는 `restore_best_weights=False`도 넘깁니다.
 
 # %% [markdown] lang="en"
@@ -611,9 +615,9 @@ def corrected_callbacks(folder, verbose=1, restore_best_weights=True):
 
 # %% [markdown] lang="ko"
 # 콜백 객체를 `fit` 한 번마다 새로 만드는 데에는 이유가 있습니다. `ModelCheckpoint`는 `fit`을 다시
-# 불러도 지난번의 최고 기록을 지우지 않습니다. 같은 `ModelCheckpoint` 하나로 `overfit` 기록을 두 번
+# 불러도 지난번의 최고 기록을 잊지 않습니다. 같은 `ModelCheckpoint` 하나로 `overfit` 기록을 두 번
 # 리플레이하면, 첫 번째에는 파일을 6개 저장하지만 두 번째에는 하나도 저장하지 않습니다. 두 번째
-# 학습의 어떤 에포크도 첫 번째의 최고 기록보다 낫지 않기 때문입니다.
+# 실행의 어떤 에포크도 첫 번째 실행의 최고 기록보다 낫지 않기 때문입니다.
 
 # %% [markdown] lang="en"
 # There is a reason to build fresh callback objects for every `fit`: `ModelCheckpoint` does not
@@ -631,12 +635,12 @@ print(len(replay(overfit, [reused]).saves), len(replay(overfit, [reused]).saves)
 # %% [markdown] lang="ko"
 # ### 기록 위에서 리플레이하기
 #
-# 고친 콜백 세 개를 `overfit` 기록 위에서 리플레이합니다. 학습 없이 바로 끝나고, 누가 언제 돌려도
+# 고친 콜백 세 개를 `overfit` 기록 위에서 리플레이합니다. 학습이 없어 바로 끝나고, 누가 언제 돌려도
 # 결과가 같습니다. 리플레이에서 `ModelCheckpoint`는 어떤 파일을 저장할지 정하기만 하고 실제로 쓰지는
 # 않으므로, 폴더 자리에 빈 문자열 `""`을 넘겨 파일 이름만 보이게 했습니다.
 #
-# 아래 셀은 차례로 실제로 돈 에포크 수, 학습을 멈춘 에포크, 가중치를 복원한 에포크, 학습률을 낮춘
-# 에포크, 저장했을(리플레이가 아니었다면) 파일을 보여 줍니다.
+# 아래 셀은 실제로 돈 에포크 수, 학습을 멈춘 에포크, 가중치를 복원한 에포크, 학습률을 낮춘 에포크,
+# 그리고 리플레이가 아니었다면 저장했을 파일을 차례로 보여 줍니다.
 
 # %% [markdown] lang="en"
 # ### Replaying on a recording
@@ -658,11 +662,11 @@ print([event.saved_path for event in replayed.saves])
 
 # %% [markdown] lang="ko"
 # `summarize`는 같은 내용을 문장으로 풀어 줍니다. 마지막 문장은 리플레이의 주의 사항(caveat)입니다.
-# `overfit` 기록은 콜백 없이, 즉 학습률을 한 번도 바꾸지 않고 학습한 곡선입니다. 실제로 17번째
+# `overfit` 기록은 콜백 없이, 곧 학습률을 한 번도 바꾸지 않고 학습한 곡선입니다. 실제로 17번째
 # 에포크에서 학습률을 낮췄다면 그 뒤의 곡선은 달라졌을 것입니다. 그러니 리플레이가 보여 주는 것은
 # "이 곡선이라면 콜백이 이렇게 판단한다"까지이고, 학습률을 낮춘 뒤의 에포크는 근삿값입니다. 문장
-# 끝의 다시 학습(Retrain) 버튼은 플레이그라운드에 있는 버튼이고, 이 레슨에서는 아래의 실제 학습이 그
-# 역할을 합니다.
+# 끝에 나오는 다시 학습(Retrain) 버튼은 플레이그라운드에 있는 버튼이고, 이 레슨에서는 아래의 실제
+# 학습이 그 역할을 합니다.
 
 # %% [markdown] lang="en"
 # `summarize` says the same in sentences. The last sentence is the replay's caveat: the `overfit`
@@ -680,17 +684,17 @@ for line in summarize(replayed):
 # %% [markdown] lang="ko"
 # ### 세 콜백의 타임라인
 #
-# 에포크마다 세 콜백이 무엇을 보고 무엇을 했는지 표로 보면 다음과 같습니다. 한 행이 한 에포크,
-# 한 열이 한 콜백입니다.
+# 에포크마다 세 콜백이 무엇을 보고 무엇을 했는지 표로 보면 다음과 같습니다. 행 하나가 에포크 하나,
+# 열 하나가 콜백 하나입니다.
 #
-# - 1~7번째 에포크: `val_loss`가 나아질 때마다 `ModelCheckpoint`가 저장합니다(5번째만 빼고).
+# - 1~7번째 에포크: 5번째를 빼고는 매번 `val_loss`가 나아지므로 `ModelCheckpoint`가 저장합니다.
 #   7번째 에포크가 최고 기록입니다.
 # - 8번째 에포크부터: 더 나아지지 않으므로 두 콜백의 대기(wait)가 늘어납니다.
-# - 17번째 에포크: `ReduceLROnPlateau`의 대기가 10에 이르러 학습률을 3.0e-03에서 9.0e-04로 낮추고
-#   자기 대기를 0으로 되돌립니다. `EarlyStopping`의 대기는 10/20으로 계속 셉니다.
+# - 17번째 에포크: `ReduceLROnPlateau`의 대기가 10에 이르러 학습률을 3.0e-03에서 9.0e-04로 낮추고,
+#   자기 대기를 0으로 되돌립니다. `EarlyStopping`은 대기를 계속 세어 10/20이 됩니다.
 # - 27번째 에포크: `ReduceLROnPlateau`가 다시 10 에포크를 기다린 끝에 두 번째로 학습률을 낮추고,
 #   같은 에포크에 `EarlyStopping`의 대기가 20/20이 되어 학습을 멈춥니다. 이어서 7번째 에포크의
-#   가중치를 복원합니다. 두 번째 감소는 학습이 곧바로 끝나므로 효과를 낼 기회가 없습니다.
+#   가중치를 복원합니다. 학습이 곧바로 끝나므로 두 번째 감소는 효과를 낼 기회가 없습니다.
 
 # %% [markdown] lang="en"
 # ### A timeline of all three
@@ -711,8 +715,8 @@ for line in summarize(replayed):
 replayed.events.explain_table()
 
 # %% [markdown] lang="ko"
-# 같은 내용을 그림으로 보면 다음과 같습니다. 손실 곡선 위에 저장, 학습률 감소, 학습 중단, 복원이
-# 표시되고, 아래 칸에는 학습률과 두 콜백의 대기가 그려집니다.
+# 같은 내용을 타임라인(timeline) 그림으로 보면 다음과 같습니다. 손실 곡선 위에 저장, 학습률 감소,
+# 학습 중단, 복원을 표시하고, 아래 칸에는 학습률과 두 콜백의 대기를 그립니다.
 
 # %% [markdown] lang="en"
 # The same as a picture: the loss curves with the saves, the cuts, the stop and the restore marked
@@ -725,10 +729,10 @@ plt.show()
 # %% [markdown] lang="ko"
 # ### `EarlyStopping`의 `patience`가 더 커야 하는 이유
 #
-# 노트는 `ReduceLROnPlateau`에 10, `EarlyStopping`에 20을 주었습니다. 이 순서가 맞습니다. 정체
+# 노트는 `ReduceLROnPlateau`에 10, `EarlyStopping`에 20을 주었습니다. 이 크기 순서가 맞습니다. 정체
 # 구간(plateau)에 들어서면 먼저 학습률을 낮춰 보고, 그래도 나아지지 않을 때 멈춰야 하기 때문입니다.
-# 순서를 거꾸로 하면 어떻게 되는지, `ReduceLROnPlateau`는 `patience=10`으로 두고 `EarlyStopping`의
-# `patience`만 5와 20으로 바꿔 리플레이해 보겠습니다.
+# 순서가 거꾸로면 어떻게 되는지 봅시다. `ReduceLROnPlateau`는 `patience=10`으로 두고,
+# `EarlyStopping`의 `patience`만 5와 20으로 바꿔 리플레이합니다.
 
 # %% [markdown] lang="en"
 # ### Why `EarlyStopping` needs the larger `patience`
@@ -762,9 +766,9 @@ pd.DataFrame(
 # 지켜본 다음 27번째 에포크에서 멈춥니다.
 #
 # 여기서 중요한 사실이 하나 있습니다. **`EarlyStopping`은 학습률이 낮아져도 자기 대기를 0으로
-# 되돌리지 않습니다.** 대기를 0으로 되돌리는 것은 감시하는 지표가 실제로 나아졌을 때뿐입니다. 아래
-# 표는 `patience=20` 리플레이의 15~19번째 에포크에서 두 콜백의 대기와, 그 에포크의 판단 뒤
-# 학습률입니다.
+# 되돌리지 않습니다.** 대기가 0으로 돌아가는 것은 모니터링 지표(monitor)가 실제로 나아졌을
+# 때뿐입니다. 아래 표는 `patience=20` 리플레이의 15~19번째 에포크에서 두 콜백의 대기와, 각
+# 에포크의 판단이 끝난 뒤의 학습률을 보여 줍니다.
 
 # %% [markdown] lang="en"
 # With `patience=5` training stops at epoch 12 and the learning rate is never cut:
@@ -794,8 +798,8 @@ pd.DataFrame(
 # 17번째 에포크에서 `ReduceLROnPlateau`의 대기는 0으로 돌아가지만, `EarlyStopping`의 대기는
 # 10, 11, 12로 계속 올라갑니다. 앞의 타임라인 그림 맨 아래 칸에서도 같은 모습이 보입니다. 그러니
 # `EarlyStopping`의 `patience`가 `ReduceLROnPlateau`의 `patience`보다 크지 않으면 학습률을 낮출
-# 차례가 오기 전에 학습이 끝나고, 크면 그 차이만큼 낮춘 학습률이 효과를 낼 시간이 생깁니다. 노트의
-# 설정(20과 10)이라면 10 에포크입니다. 낮춘 학습률로 `val_loss`가 다시 나아지면 그때
+# 차례가 오기 전에 학습이 끝나고, 더 크면 그 차이만큼 낮춘 학습률이 효과를 낼 시간이 생깁니다.
+# 노트의 설정(20과 10)이라면 10 에포크입니다. 낮춘 학습률로 `val_loss`가 다시 나아지면 그때
 # `EarlyStopping`의 대기도 0으로 돌아갑니다. `overfit` 기록은 학습률을 바꾸지 않고 만든 곡선이라 이
 # 리플레이에서는 그런 일이 일어나지 않지만, 실제 학습에서는 일어날 수 있습니다.
 
@@ -811,15 +815,16 @@ pd.DataFrame(
 # %% [markdown] lang="ko"
 # ### 실제로 한 번 학습하기
 #
-# 이제 고친 예제로 MNIST를 실제로 학습합니다. 파일은 출력 폴더 안의 `mnist` 폴더에 저장됩니다.
-# `verbose=1`이므로 Keras가 저장할 때마다, 학습률을 낮출 때, 멈추고 복원할 때 메시지를 찍습니다.
+# 이제 고친 예제로 MNIST를 실제로 학습합니다. 파일은 출력 폴더 안의 `mnist` 폴더에 저장합니다.
+# `verbose=1`이므로 Keras가 저장할 때마다, 그리고 학습률을 낮출 때와 멈추고 복원할 때 메시지를
+# 찍습니다.
 #
-# 빠른 모드(`CBTEACH_FAST=1`, 15 에포크)에서는 `EarlyStopping`이 멈출 수 없습니다. `patience=20`을 다
-# 쓰려면 최고 기록 뒤로 20 에포크가 필요한데, 1번째 에포크가 최고 기록이라 해도 21 에포크는 돌아야
-# 하기 때문입니다. 학습률 감소도 최고 기록이 5번째 에포크까지 나와야 15 에포크 안에 일어납니다.
-# 빠른 모드에서 보게 되는 것은 저장 몇 번과, 멈추지 않았는데도 학습이 끝날 때 최고 기록 에포크의
-# 가중치를 복원하는 모습입니다. 멈추는 데까지의 전체 흐름은 위의 리플레이가 보여 줍니다. CPU
-# 계획(40 에포크)이나 GPU 계획에서는 학습률 감소와 조기 종료까지 볼 수도 있습니다.
+# 빠른 모드(`CBTEACH_FAST=1`, 15 에포크)에서는 `EarlyStopping`이 멈출 수 없습니다. `patience=20`을
+# 다 쓰려면 최고 기록 뒤로 20 에포크가 필요해서, 첫 에포크가 최고 기록이라 해도 21 에포크는 돌아야
+# 하기 때문입니다. 15 에포크 안에 학습률을 낮추려면 최고 기록이 5번째 에포크나 그 전에 나와야
+# 합니다. 빠른 모드에서는 저장 몇 번과, 멈추지 않았는데도 학습이 끝날 때 최고 기록 에포크의
+# 가중치를 복원하는 모습을 보게 됩니다. 멈추기까지의 전체 흐름은 위의 리플레이가 보여 줍니다. 학습
+# 계획(plan)이 CPU(40 에포크)나 GPU라면 학습률 감소와 조기 종료까지 볼 수도 있습니다.
 
 # %% [markdown] lang="en"
 # ### One real training run
@@ -844,8 +849,8 @@ data = load_mnist(plan.source, seed=plan.seed)
 run = train(corrected_callbacks(os.path.join(out, "mnist")), data=data, **plan.train_args)
 
 # %% [markdown] lang="ko"
-# 이 실행을 문장으로 요약하고 타임라인을 그리면 다음과 같습니다. 결과는 컴퓨터와 학습 계획에 따라
-# 조금씩 다릅니다.
+# 이 실행(run)을 문장으로 요약하고 타임라인을 그리면 다음과 같습니다. 결과는 컴퓨터와 학습 계획에
+# 따라 조금씩 다릅니다.
 
 # %% [markdown] lang="en"
 # The run in sentences, and its timeline. The results differ a little with the computer and the
@@ -863,18 +868,19 @@ plt.show()
 # %% [markdown] lang="ko"
 # ### `restore_best_weights`와 `ModelCheckpoint`: 모델에 남는 가중치, 파일에 남는 가중치
 #
-# 두 콜백을 함께 쓰면 학습이 끝난 뒤 가중치가 두 군데에 있습니다. 메모리의 모델과 디스크의 파일입니다.
+# 두 콜백을 함께 쓰면 학습이 끝난 뒤 가중치가 두 군데에 있습니다. 메모리에 있는 모델과 디스크에
+# 있는 파일입니다.
 #
 # - 디스크: `save_best_only=True`이므로 `val_loss`가 나아질 때마다 새 파일이 생깁니다. 파일 이름에
-#   에포크가 들어 있어 서로 덮어쓰지 않으므로, 폴더에는 파일이 여러 개 남고 그중 에포크 번호가 가장
+#   에포크가 들어 있어 서로 덮어쓰지 않으므로 폴더에는 파일이 여러 개 남고, 그중 에포크 번호가 가장
 #   큰 파일이 최고 기록입니다.
 # - 모델: `restore_best_weights`에 달려 있습니다. `False`(기본값)면 학습이 멈춘 **마지막** 에포크의
 #   가중치가, `True`면 최고 기록 에포크의 가중치가 남습니다.
 #
 # 먼저 리플레이로 `restore_best_weights=False`인 경우를 봅니다. 학습은 27번째 에포크에서 멈추고,
-# 복원은 없으며(`None`), 마지막으로 저장된 파일은 7번째 에포크의 것입니다. 요약 문장이 그 차이를
-# 짚어 줍니다. 모델은 27번째 에포크의 가중치를 갖고 있고, 최고 기록인 7번째 에포크의 가중치는
-# 파일에만 있습니다.
+# 복원은 없으며(`None`), 마지막으로 저장한 파일은 7번째 에포크의 것입니다. 요약 문장이 그 차이를
+# 짚어 줍니다. 모델에는 27번째 에포크의 가중치가 있고, 최고 기록인 7번째 에포크의 가중치는 파일에만
+# 있습니다.
 
 # %% [markdown] lang="en"
 # ### `restore_best_weights` and `ModelCheckpoint`: the weights in the model, the weights in the file
@@ -900,8 +906,8 @@ print(summarize(kept_last)[1])
 
 # %% [markdown] lang="ko"
 # 고친 예제처럼 `restore_best_weights=True`면 모델과 마지막 파일이 같은 에포크를 가리킵니다. 위의
-# 실제 학습으로 확인해 보겠습니다. 아래 셀은 복원한 에포크, 마지막으로 저장한 파일의 에포크, `mnist`
-# 폴더의 파일 목록을 보여 줍니다. 숫자는 학습마다 다를 수 있습니다.
+# 실제 학습으로 확인해 봅시다. 아래 셀은 복원한 에포크, 마지막으로 저장한 파일의 에포크, `mnist`
+# 폴더의 파일 목록을 보여 줍니다. 숫자는 학습할 때마다 다를 수 있습니다.
 
 # %% [markdown] lang="en"
 # With `restore_best_weights=True`, as in the corrected example, the model and the last file point
@@ -915,10 +921,10 @@ print(run.restored_epoch, run.saves[-1].epoch)
 print(sorted(os.listdir(os.path.join(out, "mnist"))))
 
 # %% [markdown] lang="ko"
-# 두 에포크가 같다는 것과, 마지막 파일을 같은 구조의 새 모델에 불러오면 학습이 끝난 모델과 가중치가
-# 똑같다는 것을 `True`/`False`로 확인합니다. 두 콜백이 같은 지표를 같은 방향으로 보므로 이 결과는
-# 학습 계획이나 데이터와 상관없이 같습니다. 그러니 `restore_best_weights=True`라면 학습 직후의
-# 모델을 바로 써도 되고, 나중에 다시 쓸 때는 마지막 파일을 불러오면 됩니다.
+# 두 에포크가 같은지, 그리고 마지막 파일을 같은 구조의 새 모델에 불러오면 학습이 끝난 모델과
+# 가중치가 똑같은지를 `True`/`False`로 확인합니다. 두 콜백이 같은 지표를 같은 방향으로 보므로, 이
+# 결과는 학습 계획이나 데이터와 상관없이 같습니다. 그러니 `restore_best_weights=True`라면 학습 직후의
+# 모델을 바로 써도 되고, 나중에 그 가중치가 다시 필요할 때는 마지막 파일을 불러오면 됩니다.
 
 # %% [markdown] lang="en"
 # Now check with `True`/`False` that the two epochs are the same, and that the last file, loaded
@@ -938,17 +944,17 @@ print(all(np.array_equal(a, b) for a, b in zip(reloaded.get_weights(), run.model
 # %% [markdown] lang="ko"
 # ## 정리
 #
-# - 노트의 예제에는 위 표의 일곱 가지 실수가 있었고, 그중 둘은 오류 없이 지나갑니다. 구분자가
-#   빠진 경로와 `ReduceLROnPlateau`의 `fector`, `patienc`입니다. `ReduceLROnPlateau`는 모르는 인자를 `**kwargs`로
-#   받아 버리므로 `factor`가 기본값 0.1로 동작합니다. cbteach의 콜백은 이런 오타를 `TypeError`로
-#   막습니다.
-# - `save_weights_only=True`의 파일 이름은 `.weights.h5`로 끝나야 하고, 경로는 `os.path.join`으로
+# - 노트의 예제에는 위 표의 일곱 가지 실수가 있었고, 그중 둘은 오류 없이 지나갑니다. 구분자가 빠진
+#   경로와 `ReduceLROnPlateau`의 `fector`, `patienc`입니다. `ReduceLROnPlateau`는 모르는 인자를
+#   `**kwargs`로 받아서 버리므로 `factor`가 기본값 0.1로 동작합니다. cbteach의 콜백은 이런 오타를
+#   `TypeError`로 막습니다.
+# - `save_weights_only=True`일 때 파일 이름은 `.weights.h5`로 끝나야 하고, 경로는 `os.path.join`으로
 #   잇습니다.
 # - `EarlyStopping`의 `patience`는 `ReduceLROnPlateau`의 `patience`보다 커야 합니다. `EarlyStopping`은
-#   학습률이 낮아져도 대기를 되돌리지 않으므로, 둘의 차이가 낮춘 학습률이 효과를 낼 시간입니다.
+#   학습률이 낮아져도 대기를 되돌리지 않으므로, 둘의 차이가 곧 낮춘 학습률이 효과를 낼 시간입니다.
 # - `restore_best_weights=True`를 더하면 학습이 끝난 모델과 `ModelCheckpoint`의 마지막 파일이 같은
-#   최고 기록 에포크의 가중치를 갖습니다. 없으면 모델에는 마지막 에포크의 가중치가 남습니다.
-# - 콜백 객체는 `fit` 한 번마다 새로 만듭니다. `ModelCheckpoint`는 지난 최고 기록을 기억합니다.
+#   최고 기록 에포크의 가중치를 갖습니다. 이 설정이 없으면 모델에는 마지막 에포크의 가중치가 남습니다.
+# - 콜백 객체는 `fit` 한 번마다 새로 만드세요. `ModelCheckpoint`는 지난 최고 기록을 기억합니다.
 #
 # 다음: **05 실습 문제**
 

@@ -1,7 +1,7 @@
 # %% [markdown] lang="ko"
 # # 05. 실습 문제: 직접 설정을 찾고 확인 셀로 점검하기
 #
-# 01–04 레슨에서 세 콜백(callback)이 언제, 왜 움직이는지 봤습니다. 이번에는 직접 설정을 고쳐
+# 01–04 레슨에서 세 콜백(callback)이 언제, 왜 동작하는지 살펴봤습니다. 이번에는 직접 설정을 고쳐
 # 봅니다. 문제는 여섯 개이고, 모두 같은 순서로 풉니다.
 #
 # 1. **문제**를 읽습니다.
@@ -14,7 +14,7 @@
 #    펼쳐집니다. 풀이 뒤의 해설도 접혀 있습니다.
 #
 # 문제 1–5는 학습을 하지 않습니다. 00 레슨에서 소개한 기록(recorded run) 위에서 여러분의 콜백을
-# 리플레이(replay)해서 판정하므로, 결과가 바로, 누구에게나 똑같이 나옵니다. 문제 6만 실제로
+# 리플레이(replay)해서 판정하므로, 결과가 바로 나오고 누구에게나 같습니다. 문제 6만 실제로
 # 학습합니다.
 
 # %% [markdown] lang="en"
@@ -38,8 +38,8 @@
 # %% [markdown] lang="ko"
 # ## 시작하기
 #
-# 늘 그렇듯 첫 셀이 언어와 장치(device), 학습 규모를 정합니다. 문제 6에서 이 계획(`plan`)대로
-# 학습합니다.
+# 늘 그렇듯 첫 셀에서 언어를 정하고, 장치(device)를 확인하고, 학습 규모를 고릅니다. 문제 6에서는
+# 이 계획(`plan`)대로 학습합니다.
 
 # %% [markdown] lang="en"
 # ## Getting started
@@ -158,14 +158,14 @@ print(pd.DataFrame(rows, columns=["patience", "stopped_epoch", "restored_epoch"]
 exercises.check_early_stopping(es_solution)
 
 # %% [markdown] lang="ko" jupyter={"source_hidden": true}
-# **해설.** `patience=3`이면 에포크 8, 9, 10에서 `val_loss`가 에포크 7의 최고 기록(best)보다 나아지지
-# 않아 대기(wait)가 1, 2, 3으로 늘고, 에포크 10에서 학습을 멈춥니다. `restore_best_weights=True`가
-# 있어야 학습이 끝날 때 에포크 7의 가중치로 되돌아갑니다. 이 인자를 빼면 모델에는 마지막 에포크의
-# 가중치가 남습니다.
+# **해설.** `patience=3`이면 에포크 8, 9, 10에서 `val_loss`가 에포크 7의 최고 기록(best)보다
+# 나아지지 않아 대기(wait)가 1, 2, 3으로 늘고, 에포크 10에서 학습을 멈춥니다.
+# `restore_best_weights=True`가 있어야 학습이 끝날 때 에포크 7의 가중치로 되돌아갑니다. 이
+# 인자(argument)를 빼면 모델에는 마지막 에포크의 가중치가 남습니다.
 #
-# 표를 보면 `patience`는 2, 3, 4 가운데 무엇이든 정답입니다. `patience=1`은 에포크 5에서
-# `val_loss`가 한 번 올라간 것만 보고 멈춰서 에포크 7까지 가지 못하고, 에포크 4를 복원합니다.
-# `patience=5`부터는 에포크 12 이후에 멈춥니다. 인내(patience)와 대기의 규칙은 03 레슨에 자세히
+# 표를 보면 `patience`는 2, 3, 4 가운데 무엇이든 정답입니다. `patience=1`은 에포크 5에서 `val_loss`가
+# 한 번 올라간 것만 보고 멈춰서 에포크 7까지 가지 못하고, 에포크 4를 복원(restore)합니다.
+# `patience=5`부터는 에포크 12나 그 뒤에 멈춥니다. 인내(patience)와 대기의 규칙은 03 레슨에 자세히
 # 나옵니다.
 
 # %% [markdown] lang="en" jupyter={"source_hidden": true}
@@ -236,13 +236,14 @@ exercises.check_lr_plateau(rlr_solution)
 # %% [markdown] lang="ko" jupyter={"source_hidden": true}
 # **해설.** `patience=3`이면 에포크 31, 34, 45에서 학습률을 낮춥니다. `factor=0.2`라서
 # 1e-3 → 2e-4 → 4e-5로 내려가고, 세 번째에는 8e-6이 될 차례지만 `min_lr=1e-5`에 막혀 1e-5에서
-# 멈춥니다. 그 뒤로는 인내를 다 써도(`at_min_lr`) 더 낮추지 않습니다. 학습률이 이미 최소 학습률에
-# 닿으면 대기를 0으로 되돌리지 않으므로, 에포크 52, 53처럼 연달아 나옵니다.
+# 멈춥니다. 그 뒤로는 인내를 다 써도(`at_min_lr`) 더 낮추지 않습니다. 학습률이 이미 최소
+# 학습률(`min_lr`)에 닿아 있으면 대기를 0으로 되돌리지 않으므로, `at_min_lr` 행이 에포크 52, 53처럼
+# 연달아 나옵니다.
 #
 # `min_lr` 없이 `factor=0.1, patience=6`으로 두어도 확인을 통과합니다. 이 곡선에서는 에포크 34와
 # 48에서 딱 두 번 낮추고 1e-5에서 끝나기 때문입니다. 하지만 이것은 우연입니다. 학습이 더 길어져 세
-# 번째로 낮추면 1e-6이 됩니다. 바닥을 지키는 것은 `min_lr`입니다. 02 레슨에서 `factor`, `patience`,
-# `min_lr`를 하나씩 다룹니다.
+# 번째로 낮추면 1e-6이 됩니다. 바닥을 지켜 주는 것은 `min_lr`입니다. 02 레슨에서 `factor`,
+# `patience`, `min_lr`을 하나씩 다룹니다.
 
 # %% [markdown] lang="en" jupyter={"source_hidden": true}
 # **Why.** With `patience=3`, the learning rate is cut at epochs 31, 34 and 45. With `factor=0.2`
@@ -267,9 +268,9 @@ exercises.check_lr_plateau(rlr_solution)
 # - 나아질 때마다 파일이 따로 생겨야 합니다. 파일 이름에 에포크 번호를 넣어, 앞의 파일을 덮어쓰지
 #   않게 하세요.
 #
-# 이번 시작 셀은 콜백을 바로 만들지 않고, 만들어서 돌려주는 **함수**입니다. Keras는 파일 이름이
-# 설정과 맞지 않으면 콜백을 만드는 순간 오류를 냅니다. 함수로 넘기면 확인 셀이 그 오류를 대신 받아
-# ✗ 줄로 보여 줍니다. 리플레이는 파일을 실제로 쓰지 않으니 경로는 마음대로 정해도 됩니다.
+# 이번 시작 셀은 콜백을 바로 만들지 않고, 콜백을 만들어 돌려주는 **함수**입니다. Keras는 파일
+# 이름이 설정과 맞지 않으면 콜백을 만드는 순간 오류를 냅니다. 함수로 넘기면 확인 셀이 그 오류를 대신
+# 받아 ✗ 줄로 보여 줍니다. 리플레이는 파일을 실제로 쓰지 않으니 경로는 마음대로 정해도 됩니다.
 
 # %% [markdown] lang="en"
 # ## Exercise 3. `ModelCheckpoint`: one file per improvement
@@ -328,17 +329,17 @@ print([save.epoch for save in replay(accuracy, [wrong_mode]).saves])
 exercises.check_checkpoint(checkpoint_solution)
 
 # %% [markdown] lang="ko" jupyter={"source_hidden": true}
-# **해설.** 가중치만 저장할 때(`save_weights_only=True`) Keras 3은 파일 이름이 `.weights.h5`로
-# 끝나야 받아 줍니다. `{epoch:02d}`는 1부터 세는 에포크 번호로 채워지므로 `07-0.936.weights.h5`처럼
+# **해설.** 가중치만 저장할 때(`save_weights_only=True`) Keras 3에서는 파일 이름이 `.weights.h5`로
+# 끝나야 합니다. `{epoch:02d}`는 1부터 세는 에포크 번호로 채워지므로 `07-0.936.weights.h5`처럼
 # 파일마다 이름이 달라집니다. `{epoch}`가 없으면 19번 저장해도 파일은 하나만 남습니다.
 #
-# `mode`는 기본값 `"auto"`로 두면 됩니다. Keras가 `val_accuracy`를 클수록 좋은 값으로 알아봅니다.
-# `mode="min"`으로 두면 정확도가 떨어질 때만 저장하므로, 위 목록처럼 첫 에포크 뒤로는 파일이 하나도
-# 생기지 않습니다.
+# `mode`는 기본값(default) `"auto"`로 두면 됩니다. Keras가 `val_accuracy`를 클수록 좋은 값으로
+# 알아봅니다. `mode="min"`으로 두면 정확도(accuracy)가 떨어질 때만 저장하므로, 위 목록처럼 첫
+# 에포크 뒤로는 파일이 하나도 생기지 않습니다.
 #
 # 표에서 에포크 17의 `val_accuracy`는 에포크 14와 같은 0.968입니다. 같은 값은 나아진 것이 아니라서
-# 저장하지 않고, 에포크 18의 0.970에서 다시 저장합니다. 01 레슨에서 파일 이름 서식과
-# `save_best_only`를 자세히 다룹니다.
+# 저장하지 않고, 에포크 18의 0.970에서 다시 저장합니다. 파일 이름 서식과 `save_best_only`는 01
+# 레슨에서 자세히 다룹니다.
 
 # %% [markdown] lang="en" jupyter={"source_hidden": true}
 # **Why.** For weights only (`save_weights_only=True`), Keras 3 accepts only a file name ending in
@@ -370,14 +371,14 @@ exercises.check_checkpoint(checkpoint_solution)
 #                        mode = 'min', verbose = 1)
 # ```
 #
-# 노트가 의도한 것은 이렇습니다. `val_loss`가 가장 좋은 가중치를 파일로 남기고, 10 에포크 동안
+# 노트가 의도한 것은 이렇습니다. `val_loss`가 가장 좋은 에포크의 가중치를 파일로 남기고, 10 에포크 동안
 # 나아지지 않으면 학습률에 0.3을 곱하고, 20 에포크 동안 나아지지 않으면 멈춥니다. 여기에 하나를
 # 더해, 멈춘 뒤 모델이 최고 기록 에포크의 가중치를 갖게 하세요.
 #
 # 시작 셀은 노트를 그대로 옮겼고, 노트처럼 Keras의 원래 클래스(`keras.callbacks`, 곧
 # `tensorflow.keras.callbacks`)를 씁니다. cbteach의 클래스와 달리 Keras의 `ReduceLROnPlateau`는
-# 철자가 틀린 인자를 오류 없이 받아 줍니다. 확인 셀은 Keras가 실제로 간직한 값을 읽으므로 그런
-# 실수도 찾아냅니다. 오류가 하나씩 나올 테니, 고치고 다시 실행하기를 반복하세요.
+# 철자가 틀린 인자를 오류 없이 받아 줍니다. 확인 셀은 Keras가 실제로 가지고 있는 값을 읽으므로
+# 그런 실수도 찾아냅니다. 오류가 하나씩 나올 테니, 고치고 다시 실행하기를 되풀이하세요.
 
 # %% [markdown] lang="en"
 # ## Exercise 4. Fix the notes' "all three at once" example
@@ -465,19 +466,20 @@ exercises.check_combined(notes_solution)
 # %% [markdown] lang="ko" jupyter={"source_hidden": true}
 # **해설.** 노트의 예제에는 실수가 네 개 있습니다.
 #
-# 1. 가중치만 저장하는데 파일 이름이 `.hdf5`로 끝납니다. Keras 3은 `.weights.h5`만 받고, 콜백을
-#    만드는 순간 `ValueError`를 냅니다.
+# 1. 가중치만 저장하는데 파일 이름이 `.hdf5`로 끝납니다. Keras 3에서는 `.weights.h5`만 받으며,
+#    콜백을 만드는 순간 `ValueError`가 납니다.
 # 2. `EarlyStopping`의 `patienc=20`은 `TypeError`입니다. `EarlyStopping`은 모르는 인자를 받지 않습니다.
-# 3. `ReduceLROnPlateau`의 `fector=0.3`, `patienc=10`은 오류 없이 버려집니다. 그래서 감소 비율은
-#    기본값 0.1이 됩니다. `patience`는 기본값이 마침 10이라 티가 나지 않을 뿐입니다.
+# 3. `ReduceLROnPlateau`의 `fector=0.3`, `patienc=10`은 오류 없이 버려집니다. 그래서 감소
+#    비율(`factor`)은 기본값 0.1이 됩니다. `patience`는 기본값이 마침 10이라서 티가 나지 않을
+#    뿐입니다.
 # 4. `os.getcwd() + 'weights...'`에는 경로 구분자가 없습니다. 파일이 작업 폴더 안이 아니라, 폴더
 #    이름 뒤에 파일 이름이 붙은 경로에 생깁니다. `os.path.join`이나 상대 경로를 쓰세요.
 #
-# 아래 셀에서 세 가지를 실제 Keras로 확인합니다. 1과 2는 오류 메시지를, 3은 Keras가 간직한 값을
-# 보여 줍니다. 고친 뒤 `overfit` 기록에서는 에포크 17에 학습률이 ×0.3으로 줄고, 에포크 27에 학습을
-# 멈추며, 모델과 마지막 체크포인트가 모두 에포크 7의 것입니다. `EarlyStopping`의 인내(20)가
-# `ReduceLROnPlateau`의 인내(10)보다 커서, 학습률을 낮춘 효과를 볼 시간이 있습니다. 04 레슨에서 이
-# 예제를 실제로 학습하며 자세히 봅니다.
+# 다음 셀에서 이 가운데 세 가지를 실제 Keras로 확인합니다. 1과 2는 오류 메시지를, 3은 Keras가
+# 가지고 있는 값을 보여 줍니다. 고치고 나면 `overfit` 기록에서 에포크 17에서 학습률에 0.3을 곱하고,
+# 에포크 27에 학습을 멈추며, 모델과 마지막 체크포인트가 모두 에포크 7의 것이 됩니다.
+# `EarlyStopping`의 인내(20)가 `ReduceLROnPlateau`의 인내(10)보다 커서, 낮춘 학습률이 효과를 낼
+# 시간이 있습니다. 04 레슨에서 이 예제를 실제로 학습하며 자세히 살펴봅니다.
 
 # %% [markdown] lang="en" jupyter={"source_hidden": true}
 # **Why.** The notes' example has four mistakes:
@@ -563,13 +565,14 @@ exercises.check_prediction(*stops)
 
 # %% [markdown] lang="ko" jupyter={"source_hidden": true}
 # **해설.** 답은 5, 5, 9입니다. 에포크 1–4에서는 `val_loss`가 계속 나아집니다. 나아진 에포크에서는
-# 대기(wait)가 0으로 돌아가고, 그 에포크에서는 절대 멈추지 않습니다. 에포크 5의 0.2413은 에포크 4의
-# 0.2245보다 나쁘므로 대기가 1이 되고, `patience`가 0이든 1이든 `wait >= patience`라서 에포크 5에서
-# 멈춥니다. `patience=0`이 "나빠지는 즉시"가 아니라 `patience=1`과 똑같이 움직이는 이유입니다.
+# 대기(wait)가 0으로 돌아가고, 그런 에포크에서는 절대 멈추지 않습니다. 에포크 5의 0.2413은 에포크
+# 4의 0.2245보다 나쁘므로 대기가 1이 되고, `patience`가 0이든 1이든 `wait >= patience`가 성립해
+# 에포크 5에서 멈춥니다. 그래서 `patience=0`은 "나빠지는 즉시 멈춤"이 아니라 `patience=1`과 똑같이
+# 동작합니다.
 #
-# `patience=2`이면 에포크 5에서 대기 1로 버팁니다. 에포크 6(0.2186)과 7(0.2148)이 다시 나아져 대기가
-# 0이 되고, 에포크 8과 9에서 대기가 1, 2로 늘어 에포크 9에서 멈춥니다. 03 레슨에서 같은 규칙을 직접
-# 만든 곡선으로 확인합니다.
+# `patience=2`이면 에포크 5에서는 대기 1로 버팁니다. 에포크 6(0.2186)과 7(0.2148)이 다시 나아져
+# 대기가 0이 되고, 에포크 8과 9에서 대기가 1, 2로 늘어 에포크 9에서 멈춥니다. 03 레슨에서 같은
+# 규칙을 직접 만든 곡선으로 확인합니다.
 
 # %% [markdown] lang="en" jupyter={"source_hidden": true}
 # **Why.** The answer is 5, 5, 9. Over epochs 1–4, `val_loss` keeps improving; an improving epoch
@@ -590,13 +593,13 @@ exercises.check_prediction(*stops)
 # - 메모리에 있는 모델(`run.model`)이 이번 학습에서 `val_loss`가 가장 낮았던 에포크의 모델입니다.
 # - 마지막으로 저장된 체크포인트 파일에도 같은 모델이 들어 있습니다.
 #
-# 확인 함수는 `EarlyStopping`이 어느 에포크를 복원했는지 보는 데서 그치지 않습니다. 메모리의 모델과
-# 파일에서 다시 불러온 모델을 검증 데이터(validation data)로 직접 평가해서, 히스토리(history)의 최고
-# `val_loss`와 같은지 확인합니다.
+# 확인 함수는 `EarlyStopping`이 어느 에포크를 복원했다고 하는지 보는 데서 그치지 않습니다.
+# 메모리의 모델과 파일에서 다시 불러온 모델을 검증 데이터(validation data)로 직접 평가해서,
+# 히스토리(history)의 최고 `val_loss`와 같은지 확인합니다.
 #
-# 시작 셀은 `EarlyStopping` 하나로 학습합니다. 학습은 계획(`plan`)대로 돌고, 빠른 모드에서는 몇 초면
-# 끝납니다. 파일을 저장한다면 `answer_folder` 안에 두세요. 셀을 실행할 때마다 새로 만드는 `run-N`
-# 폴더라서, 앞서 시도한 파일과 섞이지 않습니다.
+# 시작 셀은 `EarlyStopping` 하나로 학습합니다. 학습은 계획(`plan`)대로 돌고, 빠른 모드에서는 몇
+# 초면 끝납니다. 파일을 저장한다면 `answer_folder` 안에 두세요. 셀을 실행할 때마다 새로 만드는
+# `run-N` 폴더라서 앞서 시도한 파일과 섞이지 않습니다.
 
 # %% [markdown] lang="en"
 # ## Exercise 6. Real training: is the model in your hands really the best one?
@@ -668,12 +671,12 @@ solution_check
 
 # %% [markdown] lang="ko" jupyter={"source_hidden": true}
 # **해설.** `restore_best_weights=True`가 없으면 모델에는 학습을 멈춘 에포크의 가중치가 남습니다.
-# `EarlyStopping`이 멈춘 에포크는 최고 기록이 나온 뒤 `patience` 에포크가 지난 에포크라서, 검증
-# 데이터로 평가한 `val_loss`가 히스토리의 최고 기록보다 나쁩니다. 파일 쪽은
-# `save_best_only=True`가 핵심입니다. `val_loss`가 나아질 때만 저장하므로 마지막 파일이 곧 최고 기록
-# 에포크의 파일이고, `EarlyStopping`이 복원한 에포크와 같습니다. 두 콜백이 같은 `monitor`를 지켜봐야
-# 이 둘이 맞아떨어집니다. `save_best_only=False`로 두면 마지막 파일은 학습을 멈춘 에포크의 것이라
-# 메모리의 모델과 다릅니다.
+# `EarlyStopping`은 최고 기록이 나온 뒤 `patience` 에포크가 지나서 멈추므로, 그 모델을 검증 데이터로
+# 평가한 `val_loss`는 히스토리의 최고 기록보다 나쁩니다. 파일 쪽은 `save_best_only=True`가
+# 핵심입니다. `val_loss`가 나아질 때만 저장하므로 마지막 파일이 곧 최고 기록 에포크의 파일이고,
+# `EarlyStopping`이 복원한 에포크와 같습니다. 두 콜백이 같은 `monitor`를 지켜봐야 이 둘이
+# 맞아떨어집니다. `save_best_only=False`로 두면 마지막 파일은 학습을 멈춘 에포크의 것이라 메모리의
+# 모델과 다릅니다.
 
 # %% [markdown] lang="en" jupyter={"source_hidden": true}
 # **Why.** Without `restore_best_weights=True`, the model keeps the weights of the epoch where
@@ -690,14 +693,14 @@ solution_check
 # |---|---|---|---|
 # | 하는 일 | 모델이나 가중치를 파일로 저장 | 정체 구간(plateau)에서 학습률 × `factor` | 학습을 멈추고, 원하면 최고 기록 에포크의 가중치를 복원 |
 # | 기준 | `monitor`(기본값 `"val_loss"`), `mode` | 같음 | 같음 |
-# | 꼭 챙길 인자 | `filepath`(`{epoch}` 같은 자리 표시자, `.keras` 또는 `.weights.h5`), `save_best_only`, `save_weights_only` | `factor`, `patience`, `min_lr`, `cooldown` | `patience`, `min_delta`, `restore_best_weights` |
-# | 이 노트북에서 본 함정 | `.hdf5` 이름은 거절, `{epoch}` 없으면 덮어쓰기 | 철자가 틀린 인자를 오류 없이 무시(Keras의 원래 클래스), `min_lr`가 없으면 바닥이 없음 | `patience=0`은 `patience=1`과 같음, `restore_best_weights`의 기본값은 `False` |
+# | 꼭 챙길 인자 | `filepath`(`{epoch}` 같은 자리 표시자(placeholder), `.keras` 또는 `.weights.h5`), `save_best_only`, `save_weights_only` | `factor`, `patience`, `min_lr`, `cooldown` | `patience`, `min_delta`, `restore_best_weights` |
+# | 이 노트북에서 본 함정 | `.hdf5` 이름은 거절, `{epoch}` 없으면 덮어쓰기 | 철자가 틀린 인자를 오류 없이 무시(Keras의 원래 클래스), `min_lr`이 없으면 바닥이 없음 | `patience=0`은 `patience=1`과 같음, `restore_best_weights`의 기본값은 `False` |
 # | 자세히 | 01 레슨 | 02 레슨 | 03 레슨 |
 #
 # 세 콜백을 함께 쓸 때는 `EarlyStopping`의 `patience`를 `ReduceLROnPlateau`보다 크게 잡고, 세 콜백이
 # 같은 `monitor`를 지켜보게 하세요. 04 레슨에서 노트의 예제를 실제로 학습하며 이 조합을 살펴봤습니다.
 #
-# 아래 셀은 실제 Keras 클래스의 기본값입니다. 표의 기본값이 맞는지 직접 확인해 보세요.
+# 아래 셀은 실제 Keras 클래스의 기본값을 보여 줍니다. 표의 기본값이 맞는지 직접 확인해 보세요.
 
 # %% [markdown] lang="en"
 # ## Recap: the three callbacks at a glance
