@@ -45,9 +45,11 @@
 # 학습을 어느 정도 규모로 돌릴지 알려 줍니다. GPU가 있으면 MNIST 전체로 에포크(epoch)를 더 많이,
 # 없으면 MNIST 샘플로 에포크를 적게 학습합니다.
 #
-# TensorFlow를 처음 불러올 때 `I0000`, `cuInit`, `oneDNN` 같은 말이 든 붉은 글씨가 몇 줄 나올 수
-# 있습니다. TensorFlow가 시작하면서 찍는 메시지일 뿐 오류가 아니니 그냥 넘어가면 됩니다. GPU가 없는
-# 컴퓨터라면 `cuInit` 줄은 "CUDA GPU를 찾지 못했다"는 뜻입니다.
+# 첫 줄에서 `cbteach`를 가장 먼저 불러오는 데는 이유가 있습니다. TensorFlow는 처음 불러올 때와
+# GPU를 찾을 때 `I0000`, `oneDNN`, `cuInit` 같은 말이 든 시작 메시지를 붉은 글씨로 몇 줄 찍는데,
+# `cbteach`가 먼저 들어오면 이 메시지를 숨기고 장치를 한 줄로 알려 줍니다. `keras`나 `tensorflow`를
+# 먼저 불러와서 이 붉은 글씨가 보이더라도 오류가 아니니 그냥 넘어가면 됩니다. GPU가 없는 컴퓨터에서
+# `cuInit` 줄은 "CUDA GPU를 찾지 못했다"는 뜻일 뿐입니다.
 
 # %% [markdown] lang="en"
 # ## Getting started
@@ -56,13 +58,17 @@
 # says how much training the lessons will do: full MNIST and more epochs on a GPU, the MNIST
 # sample and fewer epochs without one.
 #
-# The first import of TensorFlow may print a few red lines mentioning `I0000`, `cuInit` or
-# `oneDNN`. That is TensorFlow logging its start-up, not an error; on a computer without a GPU the
+# `cbteach` is imported first for a reason. When TensorFlow is first imported and when it looks
+# for a GPU, it prints a few red start-up lines mentioning `I0000`, `oneDNN` or `cuInit`; imported
+# first, `cbteach` hides them and reports the device in one line instead. If you import `keras` or
+# `tensorflow` first and see those red lines, they are not errors; on a computer without a GPU the
 # `cuInit` line just means "no CUDA GPU found".
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 LANGUAGE = "en"
+
+import cbteach
 
 import keras
 import matplotlib.pyplot as plt

@@ -67,6 +67,8 @@
 # NBVAL_IGNORE_OUTPUT
 LANGUAGE = "en"
 
+import cbteach
+
 import inspect
 import os
 import warnings
@@ -76,7 +78,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-import cbteach
 from cbteach import recorded, workbook
 from cbteach.replay import drive, replay, standin_model
 
@@ -208,14 +209,14 @@ tiny.fit(x_tiny, y_tiny, epochs=3, batch_size=32, callbacks=[print_epoch, no_val
 # 에포크가 끝나고 `ModelCheckpoint`가 파일 이름을 만들 때 `KeyError`로 납니다. Keras는 저장할지
 # 판단하기 전에 이름부터 만들기 때문에 `save_best_only=True`여도 피할 수 없습니다. 긴 학습이라면
 # 에포크 하나를 통째로 날리는 셈이니, 파일 이름의 자리 표시자가 로그에 실제로 있는 이름인지 먼저
-# 확인하세요. 00 레슨에서처럼 `history.history`의 키가 곧 로그에 든 이름입니다.
+# 확인하세요. 학습이 끝난 뒤 `history.history`의 키를 보면 로그에 든 이름을 알 수 있습니다.
 
 # %% [markdown] lang="en"
 # Building the callback went fine, and the `1` shows the first epoch trained. The error comes at
 # the end of that first epoch, as a `KeyError`, when `ModelCheckpoint` builds the file name. Keras
 # builds the name before it decides whether to save, so `save_best_only=True` does not avoid it. In
 # a long run that costs a whole epoch, so check that every placeholder is really a key of the logs;
-# as in lesson 00, the keys of `history.history` are the names in the logs.
+# after a run, the keys of `history.history` are the names in the logs.
 
 # %% [markdown] lang="ko"
 # ## 무엇을 지켜볼까: `monitor`
@@ -459,7 +460,7 @@ pd.DataFrame(rows, columns=["filepath", "save_best_only", "saves", "files", "las
 # - 서식 이름 + `save_best_only=True`: 파일 6개가 생기고, 마지막 파일은 `weights.07-0.21.keras`입니다.
 #   가장 나중에 쓴 파일에는 100번째 에포크가 아니라 `val_loss`가 가장 좋았던 7번째 에포크의 모델이
 #   들어 있습니다.
-# - `best.keras` + `save_best_only=True`: 같은 파일을 6번 덮어쓰고, 마지막에 남는 것은 7번째 에포크의
+# - `best.keras` + `save_best_only=True`: 같은 파일에 6번 쓰고(처음 한 번, 덮어쓰기 다섯 번), 마지막에 남는 것은 7번째 에포크의
 #   모델입니다. 파일 하나에 늘 최고 기록의 모델이 들어 있으니 가장 흔히 쓰는 설정입니다.
 # - `best.keras` + `save_best_only=False`: 에포크마다 덮어써서 100번째 에포크의 모델이 남습니다.
 #   노트의 세 번째 줄은 **이 경우에만** 맞고, 이때 파일에 든 것은 이름과 달리 '최고' 모델이 아니라
@@ -470,7 +471,7 @@ pd.DataFrame(rows, columns=["filepath", "save_best_only", "saves", "files", "las
 # %% [markdown] lang="en"
 # - Formatted name + `save_best_only=True`: 6 files, the last one `weights.07-0.21.keras`. The
 #   file written last holds epoch 7, the best `val_loss`, not epoch 100.
-# - `best.keras` + `save_best_only=True`: the same file is overwritten 6 times and ends up holding
+# - `best.keras` + `save_best_only=True`: the same file is written 6 times (once, then 5 overwrites) and ends up holding
 #   epoch 7's model. One file that always holds the best so far: the most common setting.
 # - `best.keras` + `save_best_only=False`: overwritten every epoch, so it ends up holding epoch
 #   100's model. The notes' third line is true **only in this case**, and then the file holds the
@@ -786,6 +787,8 @@ for save_freq in [3, 8]:
 # 줄씩 출력합니다. 에포크 수는 맨 처음 셀에서 정한 계획(plan)을 따릅니다.
 
 # %% [markdown] lang="en"
+# ## Training for real, and loading the best model back
+#
 # Now train for real, with two `ModelCheckpoint`s. Both watch `val_loss` with
 # `save_best_only=True`; one saves the whole model to `best.keras`, the other only the weights to
 # `best.weights.h5`. The names have no placeholders, so each keeps one file and overwrites it at
@@ -935,12 +938,12 @@ pd.DataFrame(
 #
 # | 노트 | Keras 3에서 확인한 것 |
 # |---|---|
-# | `filepath`에 `{epoch:02d}`, `{val_loss:.2f}` 서식 | 맞습니다. `{epoch}`는 1부터, 로그에 없는 이름은 첫 저장 때 `KeyError` |
+# | `filepath`에 `{epoch:02d}`, `{val_loss:.2f}` 서식 | 맞습니다. `{epoch}`는 1부터, 로그에 없는 이름은 첫 에포크가 끝날 때 `KeyError` |
 # | `monitor`는 validation data를 모니터함 | 로그의 어떤 이름이든 됩니다. 학습 지표를 보면 과적합된 모델이 남습니다 |
 # | `mode='auto'`는 이름을 보고 유추 | Keras 3.11부터는 `loss`면 min, 아니면 컴파일한 지표의 방향. `val_acc` 이름은 첫 에포크 뒤 `ValueError` |
 # | 결국 마지막 모델이 저장되는 경우가 대부분 | `save_best_only=True`면 가장 좋은 에포크의 모델이 남습니다 |
 # | `save_weights_only=False`엔 TF 2 문제가 있어 `True`만 사용 | `.keras`로 모델 전체를 저장하고 불러와도 문제없습니다 |
-# | `.hdf5` 확장자 | 가중치만이면 `.weights.h5`, 모델 전체면 `.keras`. 아니면 `ValueError` |
+# | `.hdf5` 확장자 | 가중치만이면 `.weights.h5`, 모델 전체면 `.keras`(예전 HDF5 형식 `.h5`도 허용). 그 밖의 확장자는 `ValueError` |
 # | `os.getcwd() + 'weights...'` | 구분자가 빠져 폴더 옆에 저장됩니다. `os.path.join`이나 상대 경로를 쓰세요 |
 # | `period` | Keras 3에는 없습니다(`TypeError`). `save_freq`의 정수는 배치 수 |
 #
@@ -960,12 +963,12 @@ pd.DataFrame(
 #
 # | The notes | What Keras 3 showed |
 # |---|---|
-# | `filepath` formatting with `{epoch:02d}`, `{val_loss:.2f}` | Right. `{epoch}` counts from 1; a name not in the logs is a `KeyError` at the first save |
+# | `filepath` formatting with `{epoch:02d}`, `{val_loss:.2f}` | Right. `{epoch}` counts from 1; a name not in the logs is a `KeyError` at the end of the first epoch |
 # | `monitor` watches the validation data | Any name in the logs works; watching a training metric keeps an overfitted model |
 # | `mode='auto'` infers from the name | From Keras 3.11: `loss`, or the compiled metric's direction. `val_acc` is a `ValueError` after the first epoch |
 # | In the end, mostly the last model is saved | With `save_best_only=True`, the best epoch's model is what remains |
 # | `save_weights_only=False` has a TF 2 issue, use only `True` | Saving and loading the whole model as `.keras` works |
-# | The `.hdf5` suffix | `.weights.h5` for weights only, `.keras` for the whole model; anything else is a `ValueError` |
+# | The `.hdf5` suffix | `.weights.h5` for weights only, `.keras` for the whole model (the older HDF5 `.h5` is accepted too); any other suffix is a `ValueError` |
 # | `os.getcwd() + 'weights...'` | No separator: the files land beside the folder. Use `os.path.join` or a relative path |
 # | `period` | Gone in Keras 3 (`TypeError`); an integer `save_freq` counts batches |
 #

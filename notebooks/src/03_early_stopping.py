@@ -62,12 +62,13 @@
 # NBVAL_IGNORE_OUTPUT
 LANGUAGE = "en"
 
+import cbteach
+
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-import cbteach
 from cbteach import recorded, workbook
 from cbteach.replay import drive, replay, standin_model
 

@@ -92,6 +92,8 @@
 # NBVAL_IGNORE_OUTPUT
 LANGUAGE = "en"
 
+import cbteach
+
 import inspect
 
 import keras
@@ -99,7 +101,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-import cbteach
 from cbteach import recorded, workbook
 from cbteach.plots import plot_run
 from cbteach.replay import replay

@@ -51,11 +51,12 @@
 # NBVAL_IGNORE_OUTPUT
 LANGUAGE = "en"
 
+import cbteach
+
 import keras
 import matplotlib.pyplot as plt
 import pandas as pd
 
-import cbteach
 from cbteach import exercises, recorded, workbook
 from cbteach.data import load_mnist
 from cbteach.plots import plot_run
