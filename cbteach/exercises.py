@@ -346,16 +346,10 @@ def check_early_stopping(built, lang: str | None = None) -> Check:
     whole recording.
     """
     report = _Report(lang)
-    callbacks = _build(built, report, _EXAMPLES["EarlyStopping"])
-    es = _one(callbacks, "EarlyStopping", report) if callbacks is not None else None
-    if es is None:
+    judged = _replay_one(built, "EarlyStopping", ES_RECORDING, report)
+    if judged is None:
         return report.done()
-    _monitor(es, "val_loss", report)
-    replayed = _replay(ES_RECORDING, [es], report)
-    if replayed is None:
-        return report.done()
-    run, (copy,) = replayed
-    _direction(copy, "val_loss", "min", report)
+    es, run = judged
     _stops_before(run, ES_STOP_BEFORE, report)
     if _restores(es, run, report):
         best = _first_best(_recording(ES_RECORDING).history["val_loss"])
@@ -370,6 +364,24 @@ def check_early_stopping(built, lang: str | None = None) -> Check:
                 stopped=run.stopped_epoch or run.epochs,
             )
     return report.done()
+
+
+def _replay_one(built, kind: str, recording: str, report: _Report):
+    """The learner's one ``kind`` callback watching ``val_loss`` as a loss, replayed.
+
+    Returns ``(callback, run)``, or None when nothing is left to judge (the lines say why).
+    """
+    callbacks = _build(built, report, _EXAMPLES[kind])
+    callback = _one(callbacks, kind, report) if callbacks is not None else None
+    if callback is None:
+        return None
+    _monitor(callback, "val_loss", report)
+    replayed = _replay(recording, [callback], report)
+    if replayed is None:
+        return None
+    run, (copy,) = replayed
+    _direction(copy, "val_loss", "min", report)
+    return callback, run
 
 
 def _stops_before(run, limit: int, report: _Report) -> bool:
@@ -397,16 +409,10 @@ def check_lr_plateau(built, lang: str | None = None) -> Check:
     rate after the last cut counts too).
     """
     report = _Report(lang)
-    callbacks = _build(built, report, _EXAMPLES["ReduceLROnPlateau"])
-    rlr = _one(callbacks, "ReduceLROnPlateau", report) if callbacks is not None else None
-    if rlr is None:
+    judged = _replay_one(built, "ReduceLROnPlateau", RLR_RECORDING, report)
+    if judged is None:
         return report.done()
-    _monitor(rlr, "val_loss", report)
-    replayed = _replay(RLR_RECORDING, [rlr], report)
-    if replayed is None:
-        return report.done()
-    run, (copy,) = replayed
-    _direction(copy, "val_loss", "min", report)
+    _, run = judged
     cuts = run.lr_cuts
     epochs = _epochs([e.epoch for e in cuts])
     if len(cuts) >= RLR_MIN_CUTS:
