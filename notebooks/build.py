@@ -121,6 +121,24 @@ def _clean_output(output: dict, count: int) -> dict:
     return nbformat.from_dict(output)
 
 
+def _merge_streams(outputs: list) -> list:
+    """Join consecutive stdout (or stderr) chunks: how a stream is cut up depends on timing."""
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and output.get("output_type") == "stream"
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            text = "".join(previous["text"]) + "".join(output["text"])
+            merged[-1] = nbformat.v4.new_output("stream", name=output["name"], text=text)
+        else:
+            merged.append(output)
+    return merged
+
+
 def keep_checked_outputs(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Drop every output except those of checked cells.
 
@@ -131,7 +149,8 @@ def keep_checked_outputs(notebook: nbformat.NotebookNode) -> nbformat.NotebookNo
     for count, cell in enumerate(code_cells, 1):
         checked = is_checked(cell)
         cell.execution_count = count if checked else None
-        cell.outputs = [_clean_output(o, count) for o in cell.outputs] if checked else []
+        outputs = _merge_streams(cell.outputs) if checked else []
+        cell.outputs = [_clean_output(o, count) for o in outputs]
         cell.metadata.pop("execution", None)
     notebook.metadata.pop("widgets", None)
     notebook.metadata["language_info"] = {"name": "python"}
