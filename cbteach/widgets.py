@@ -12,6 +12,14 @@ with the same settings in a background thread; the new run joins the run list, w
 can be replayed and compared like the recorded ones.
 
 The class below only wires widgets to those plain functions; the logic lives in them.
+
+What a room of learners does to it, and what happens (see :class:`Playground` for the rules):
+a second Retrain press while one trains is refused with a status line; sliders keep replaying
+while it trains; an interrupt (the kernel's stop button) during :meth:`Playground.wait` cancels
+the retrain at the end of the current epoch and keeps the finished epochs; an error inside
+training becomes a status line; :meth:`Playground.close` stops training and releases widgets
+and figure; a new Playground made while an older one trains (a cell run again) cancels the
+older one's retrain, whose thread then writes into none of the older widgets.
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ __all__ = [
     "build_callbacks",
     "check_controls",
     "explain_error",
+    "short_error",
 ]
 
 #: The callbacks a playground can hold, in the order they are given to Keras.
@@ -97,6 +106,37 @@ _BASELINE_VALUE = 0.2  # what the baseline box holds until the learner types a v
 
 # Settings the sentences and labels name, in the order a label lists them.
 _SETTING_CONTROLS = tuple(k for k in CONTROLS if k in DEFAULTS)
+
+#: One lock for every playground of the kernel: a retrain's thread and the notebook's own
+#: thread never update widgets or draw (matplotlib is not thread-safe) at the same time.
+_UI_LOCK = threading.RLock()
+_ERROR_CHARS = 300  # a status line shows at most this much of an error message
+_WAIT_STEP_S = 0.25  # wait() waits in short steps, so an interrupt reaches it on every OS
+
+
+@dataclasses.dataclass
+class _Retrain:
+    """One press of Retrain: what it trains with, its stop flag, its thread, how it ended."""
+
+    owner: Playground
+    index: int
+    settings: dict
+    setup: dict
+    epochs: int
+    folder: str
+    stop: threading.Event = dataclasses.field(default_factory=threading.Event)
+    thread: threading.Thread | None = None
+    detached: bool = False  # superseded or closed: its thread writes into no widget any more
+    ended: threading.Event = dataclasses.field(default_factory=threading.Event)
+
+    @property
+    def done(self) -> bool:
+        """Its thread has written its last word (or never started)."""
+        return self.ended.is_set()
+
+
+#: The last retrain started in this kernel, over all playgrounds (``done`` once it ended).
+_active: _Retrain | None = None
 
 
 # ---------------------------------------------------------------------- plain functions
@@ -215,6 +255,26 @@ def explain_error(exc: BaseException, settings: Mapping[str, object], lang: str 
     return i18n.t("widgets.error_settings", lang, error=f"{type(exc).__name__}: {text}")
 
 
+def short_error(exc: BaseException, limit: int = _ERROR_CHARS) -> str:
+    """``KeyError: 'val_auc'``: the error's name and its message, without a stack, on one line.
+
+    TensorFlow puts the Python stack of the failing operation into its messages ("Detected at
+    node ... defined at (most recent call last): File ..."); a status line shows none of that,
+    only the lines that say what went wrong, cut to ``limit`` characters.
+    """
+    kept = []
+    for line in str(exc).splitlines():
+        text = line.strip()
+        if not text or line[:1].isspace() or text.startswith("[[") or text.endswith(":"):
+            continue  # stack lines are indented; "Graph execution error:" introduces them
+        if "(most recent call last)" in text:
+            continue
+        kept.append(text)
+    message = " ".join(" ".join(kept).split())
+    brief = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+    return brief if len(brief) <= limit else brief[: limit - 1].rstrip() + "…"
+
+
 def describe_settings(settings: Mapping[str, object], names: Iterable[str]) -> str:
     """``es_patience=5, mode=auto``: the named settings, for a label (argument names stay)."""
     parts = []
@@ -278,6 +338,31 @@ class Playground:
     Display it with ``display(playground)``, ``playground.show()`` or as the last line of a
     cell. ``playground.widget`` is the VBox; ``playground.controls`` the shown controls by
     name; ``playground.result`` the run on screen.
+
+    Retrain, as a workshop uses it:
+
+    * **One retrain at a time per kernel.** Pressing Retrain while a retrain runs (here or in
+      another playground of the notebook) is *refused*, not restarted: the status line says
+      which one runs and what to do (wait, or Cancel). Restarting would throw away the epochs
+      already trained and leave two threads fighting over two CPU cores for an epoch.
+    * **Sliders during a retrain** replay and redraw as usual; the retrain trains with the
+      settings, model and epochs taken when Retrain was pressed. When it ends, its run (the
+      finished epochs) joins the run list and is selected; if the settings moved meanwhile,
+      the view replays it with the current ones and the status line says so.
+    * **Cancel**, or **an interrupt** (the kernel's stop button) while :meth:`wait` blocks, sets
+      the stop flag: training ends at the end of the current epoch, the finished epochs are
+      kept as a run, and :meth:`wait` raises the KeyboardInterrupt once the thread is gone
+      (a second interrupt stops waiting at once; the retrain still stops after its epoch).
+      An interrupt only reaches the notebook's own thread, so one in another cell leaves the
+      retrain running. No code path trains on the notebook's thread.
+    * **An error inside training** (broken data, a setting Keras refuses mid-run, even a
+      KeyboardInterrupt raised in the thread) ends the retrain with a translated status line,
+      no traceback, the buttons usable and no thread left.
+    * :meth:`close` stops the retrain after its current epoch, closes every widget and drops
+      the figure. **A new Playground made while an older one's retrain runs** (usually the
+      same cell run again, whose old widgets are gone from the page) cancels that retrain; its
+      thread finishes the epoch and keeps the run on the older object (``last_retrain``, and
+      its run list) but writes into none of the older widgets again, whose status says so.
     """
 
     def __init__(
@@ -305,8 +390,9 @@ class Playground:
         self._refused: tuple[BaseException, dict] | None = None  # settings Keras refused
         self.last_retrain: Run | None = None
         self._data = data
-        self._stop = threading.Event()
-        self._lock = threading.RLock()
+        self._job: _Retrain | None = None
+        self._closed = False
+        self._lock = _UI_LOCK
         self._quiet = 0
         self._retrains = 0
         self._status: tuple[str, dict] = ("widgets.status_ready", {})
@@ -336,6 +422,7 @@ class Playground:
         self._relabel()
         self._connect()
         self.refresh()
+        _supersede(self)
 
     # ------------------------------------------------------------------ runs
     def _add_given(self, item: str | Run) -> None:
@@ -544,6 +631,8 @@ class Playground:
         """Switch every label, the explanation and the plots to ``lang`` ("ko" or "en")."""
         with self._lock:
             self.lang = i18n.resolve(lang)
+            if self._closed:
+                return
             with self._held():
                 self.w["language"].value = self.lang
             self._relabel()
@@ -575,8 +664,13 @@ class Playground:
         return self._titles[key](self.lang)
 
     def refresh(self) -> Run | None:
-        """Replay the chosen run with the current settings and redraw (what every control does)."""
+        """Replay the chosen run with the current settings and redraw (what every control does).
+
+        None when the settings were refused, or the playground is closed.
+        """
         with self._lock:
+            if self._closed:
+                return None
             key = self._key()
             settings = self.settings()
             started = time.perf_counter()
@@ -678,14 +772,13 @@ class Playground:
         return setup
 
     @property
-    def _model_name(self) -> str:
-        model = self._training_setup()["model"]
-        return str(getattr(model, "name", model))
-
-    @property
     def busy(self) -> bool:
-        """True while a retrain runs."""
-        return self.thread is not None and self.thread.is_alive()
+        """True while a retrain of this playground runs.
+
+        Not ``thread.is_alive()``: on Python 3.11 a ``join`` that an interrupt breaks off marks
+        the still running thread as stopped (bpo-45274), and ``is_alive()`` says False.
+        """
+        return self._job is not None and not self._job.done
 
     def _retrain_label(self, index: int, settings: Mapping[str, object]) -> Callable[[str], str]:
         if "EarlyStopping" in self.callbacks:
@@ -696,12 +789,40 @@ class Playground:
             return lambda lang: i18n.t("widgets.retrain_label_plain", lang, index=index)
         return lambda lang: i18n.t("widgets.retrain_label", lang, index=index, patience=patience)
 
+    def _attached(self, job: _Retrain) -> bool:
+        """May ``job``'s thread still write into this playground's widgets?"""
+        return self._job is job and not job.detached and not self._closed
+
+    def _busy_status(self) -> tuple[str, dict] | None:
+        """Why Retrain cannot start now (a status key and its values), or None if it can."""
+        job = _active
+        if job is None or job.done:
+            return None
+        if job.stop.is_set() or job.detached:
+            return "status_busy_stopping", {}
+        if job.owner is self:
+            return "status_busy", {"index": job.index}
+        return "status_busy_other", {}
+
     def _on_retrain(self, _button=None) -> None:
-        if self.busy:
-            return
-        if self._refused is not None:  # Keras refused these settings already: say so again
-            self._set_status("status_error")
-            return
+        with self._lock:
+            if self._closed:
+                return
+            busy = self._busy_status()
+            if busy is not None:  # one retrain at a time: refused, the running one goes on
+                self._set_status(busy[0], **busy[1])
+                return
+            if self._refused is not None:  # Keras refused these settings already: say so again
+                self._set_status("status_error")
+                return
+            if _active is not None:  # done: let its thread return, one thread at a time
+                _let_return(_active)
+            job = self._new_job()
+            if job is not None:
+                self._start(job)
+
+    def _new_job(self) -> _Retrain | None:
+        """The next retrain, with the settings, model and epochs of this moment."""
         settings = self.settings()
         if self.checkpoint_dir is not None:
             os.makedirs(self.checkpoint_dir, exist_ok=True)
@@ -710,105 +831,202 @@ class Playground:
             callbacks = build_callbacks(settings, self.callbacks, folder=folder, write=True)
         except Exception as exc:  # noqa: BLE001 - shown as a sentence
             self._refuse(exc, settings)
-            return
+            return None
         self._retrains += 1
-        index = self._retrains
-        self._stop = threading.Event()
-        w = self.w
-        w["retrain_button"].disabled = True
-        w["cancel_button"].disabled = False
-        w["progress"].max = max(self.epochs, 1)
-        w["progress"].value = 0
-        self._set_status("status_training", index=index, model=self._model_name, epochs=self.epochs)
-        self.thread = threading.Thread(
+        job = _Retrain(self, self._retrains, settings, self._training_setup(), self.epochs, folder)
+        job.thread = threading.Thread(
             target=self._train,
-            args=(callbacks, settings, index, self._stop, folder),
-            name=f"cbteach-retrain-{index}",
+            args=(job, callbacks),
+            name=f"cbteach-retrain-{job.index}",
             daemon=True,
         )
-        self.thread.start()
+        return job
 
-    def _train(self, callbacks, settings, index: int, flag: threading.Event, folder) -> None:
-        from cbteach.data import load_mnist
-        from cbteach.training import train
+    def _start(self, job: _Retrain) -> None:
+        global _active
+        w = self.w
+        try:
+            _active, self._job, self.thread = job, job, job.thread
+            w["retrain_button"].disabled = True
+            w["cancel_button"].disabled = False
+            w["progress"].max = max(job.epochs, 1)
+            w["progress"].value = 0
+            self._set_status(
+                "status_training", index=job.index, model=_model_name(job), epochs=job.epochs
+            )
+            job.thread.start()
+        except BaseException:  # an interrupt before the thread runs: nothing may stay half set
+            job.stop.set()  # should it run after all, it stops after one epoch, unheard
+            if job.thread.ident is not None:
+                raise  # it did start: the stop flag ends it, and its end frees the buttons
+            job.detached = True
+            job.ended.set()
+            w["retrain_button"].disabled = False
+            w["cancel_button"].disabled = True
+            self._set_status("status_ready")
+            raise
 
-        setup = self._training_setup()
+    def _post(self, job: _Retrain, key: str, **values: object) -> None:
+        """A status line from ``job``'s thread, unless the playground no longer listens to it."""
+        with self._lock:
+            if self._attached(job):
+                self._set_status(key, **values)
 
-        def report(epoch: int, logs: dict) -> None:
+    def _report(self, job: _Retrain, epoch: int, logs: dict) -> None:
+        """The end of one epoch, from the training thread: the progress bar and the status."""
+        with self._lock:
+            if not self._attached(job):
+                return
             self.w["progress"].value = epoch
-            value = logs.get(settings["monitor"])
-            shown = "—" if value is None else f"{value:.4f}"
+            if job.stop.is_set():  # "stops at the end of this epoch" stays on screen
+                return
+            value = logs.get(job.settings["monitor"])
             self._set_status(
                 "status_epoch",
-                index=index,
+                index=job.index,
                 epoch=epoch,
-                epochs=self.epochs,
-                monitor=settings["monitor"],
-                value=shown,
+                epochs=job.epochs,
+                monitor=job.settings["monitor"],
+                value="—" if value is None else f"{value:.4f}",
             )
+
+    def _train(self, job: _Retrain, callbacks: list[keras.callbacks.Callback]) -> None:
+        """The training thread: train, keep the run, and always leave the buttons usable."""
+        from cbteach import training
+        from cbteach.data import load_mnist
 
         started = time.perf_counter()
         try:
             if self._data is None:
-                self._set_status("status_loading_data")
+                self._post(job, "status_loading_data")
                 self._data = load_mnist(verbose=False)
-            self._set_status(
-                "status_training", index=index, model=self._model_name, epochs=self.epochs
+            self._post(
+                job, "status_training", index=job.index, model=_model_name(job), epochs=job.epochs
             )
-            run = train(
+            run = training.train(
                 callbacks,
                 data=self._data,
-                epochs=self.epochs,
-                **setup,
-                stop=flag,
-                extra_callbacks=[ProgressCallback(report)],
+                epochs=job.epochs,
+                **job.setup,
+                stop=job.stop,
+                extra_callbacks=[ProgressCallback(lambda e, logs: self._report(job, e, logs))],
             )
-        except Exception as exc:  # noqa: BLE001 - a failed retrain is a sentence, not a traceback
+        except BaseException as exc:  # noqa: BLE001 - even an interrupt here ends only the retrain
             with self._lock:
+                try:
+                    self._post(job, "status_failed_retry", index=job.index, error=short_error(exc))
+                finally:
+                    self._end(job)
+            return
+        with self._lock:
+            try:
+                self._finish(job, run, time.perf_counter() - started)
+            except BaseException as exc:  # noqa: BLE001 - the run is kept; only drawing it failed
+                self._post(job, "status_draw_failed", index=job.index, error=short_error(exc))
+            finally:
+                self._end(job)
+
+    def _finish(self, job: _Retrain, run: Run, seconds: float) -> None:
+        """Keep the run (always), then show it (only where the playground still listens)."""
+        key = f"retrain-{job.index}"
+        label = self._retrain_label(job.index, job.settings)
+        run.name = label(self.lang)
+        self.runs[key] = run
+        self._labels[key] = label
+        self._titles[key] = label
+        self._suggested[key] = str(job.settings["monitor"])
+        self._trained_with[key] = dict(job.settings)
+        self.last_retrain = run
+        if not self._attached(job):
+            return
+        self._relabel()
+        self.w["run"].value = key  # shows it: the real run, as trained
+        moved = self.settings() != job.settings
+        self._set_status(
+            "status_finished_replayed" if moved else "status_finished",
+            index=job.index,
+            epochs=run.epochs,
+            planned=job.epochs,
+            device=run.device.get("name", "?"),
+            seconds=f"{seconds:.0f}",
+            folder=str(job.folder),
+        )
+
+    def _end(self, job: _Retrain) -> None:
+        """The thread's last word: give the buttons back, free the kernel's retrain slot."""
+        try:
+            if self._attached(job):
                 self.w["retrain_button"].disabled = False
                 self.w["cancel_button"].disabled = True
-                error = f"{type(exc).__name__}: {exc}"
-                self._set_status("status_failed", index=index, error=error)
-            return
-        seconds = time.perf_counter() - started
-        self._finish(run, settings, index, folder, seconds)
+        finally:
+            job.ended.set()
 
-    def _finish(self, run: Run, settings: dict, index: int, folder, seconds: float) -> None:
+    def _cancel(self, key: str) -> bool:
+        """Ask the running retrain to stop after its current epoch; False when none runs."""
         with self._lock:
-            key = f"retrain-{index}"
-            label = self._retrain_label(index, settings)
-            run.name = label(self.lang)
-            self.runs[key] = run
-            self._labels[key] = label
-            self._titles[key] = label
-            self._suggested[key] = str(settings["monitor"])
-            self._trained_with[key] = dict(settings)
-            self.last_retrain = run
-            self._relabel()
-            self.w["run"].value = key  # shows it: the real run, as trained
-            self.w["retrain_button"].disabled = False
-            self.w["cancel_button"].disabled = True
-            self._set_status(
-                "status_finished",
-                index=index,
-                epochs=run.epochs,
-                planned=self.epochs,
-                device=run.device.get("name", "?"),
-                seconds=f"{seconds:.0f}",
-                folder=str(folder),
-            )
+            job = self._job
+            if job is None or job.done:
+                return False
+            job.stop.set()
+            if self._attached(job):
+                self.w["cancel_button"].disabled = True
+                self._set_status(key, index=job.index)
+            return True
 
     def _on_cancel(self, _button=None) -> None:
-        if self.busy:
-            self._stop.set()
-            self.w["cancel_button"].disabled = True
-            self._set_status("status_cancelling")
+        self._cancel("status_cancelling")
+
+    def _supersede(self, job: _Retrain) -> None:
+        """A newer playground was made: cancel ``job`` and stop listening to its thread."""
+        with self._lock:
+            job.stop.set()
+            if self._attached(job):
+                self._set_status("status_superseded", index=job.index)
+                self.w["retrain_button"].disabled = False
+                self.w["cancel_button"].disabled = True
+            job.detached = True
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until the retrain in progress (if any) ends; True when none is left running."""
-        thread = self.thread
-        if thread is not None:
-            thread.join(timeout)
+        """Block until the retrain in progress (if any) ends; True when none is left running.
+
+        An interrupt (KeyboardInterrupt) while waiting cancels the retrain: it waits for the
+        end of the current epoch, keeps the finished epochs as a run, then raises the
+        KeyboardInterrupt. A second interrupt stops waiting at once (training still stops
+        after its epoch, in the background).
+        """
+        job = self._job
+        if job is None:
+            return True
+        try:
+            _wait_for(job, timeout)
+        except KeyboardInterrupt:
+            self._cancel("status_interrupted")
+            try:
+                _wait_for(job, timeout)
+            except KeyboardInterrupt:
+                pass  # asked twice: give the notebook back now; the flag still stops training
+            raise
+        return not self.busy
+
+    def close(self, timeout: float | None = 60.0) -> bool:
+        """Stop the retrain after its current epoch, close every widget, release the figure.
+
+        The widgets vanish from the page; the runs (``runs``, ``last_retrain``) stay readable.
+        The retrain's thread writes into no widget after this. Waits up to ``timeout`` seconds
+        (None: as long as it takes) for the thread to end; True when none is left running.
+        """
+        with self._lock:
+            job = self._job
+            if job is not None and not job.done:
+                job.stop.set()
+            if not self._closed:
+                self._closed = True
+                for widget in _widget_tree([self.widget, *self.w.values()]):
+                    widget.close()
+                self.timeline = None  # its figure goes with it (pyplot never held it)
+                self._replayers.clear()  # each holds a small Keras model
+        if job is not None:
+            _wait_for(job, timeout)
         return not self.busy
 
     # ------------------------------------------------------------------ compare
@@ -870,6 +1088,8 @@ class Playground:
 
     # ------------------------------------------------------------------ display
     def _repr_mimebundle_(self, **kwargs):
+        if self._closed:
+            return {"text/plain": i18n.t("widgets.closed", self.lang)}
         return self.widget._repr_mimebundle_(**kwargs)
 
     def show(self) -> None:
@@ -877,3 +1097,55 @@ class Playground:
         from IPython.display import display
 
         display(self.widget)
+
+
+# ---------------------------------------------------------------------- the kernel's retrain
+def _model_name(job: _Retrain) -> str:
+    model = job.setup["model"]
+    return str(getattr(model, "name", model))
+
+
+def _wait_for(job: _Retrain, timeout: float | None) -> None:
+    """Wait up to ``timeout`` seconds (None: no limit) for ``job``'s thread to end.
+
+    It waits on the job's own Event, in short steps, so that an interrupt reaches the caller
+    at once and leaves the thread alone: on Python 3.11 an interrupted ``Thread.join`` marks
+    the still running thread as stopped (bpo-45274).
+    """
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while not job.ended.is_set():
+        step = _WAIT_STEP_S if deadline is None else min(_WAIT_STEP_S, deadline - time.monotonic())
+        if step <= 0:
+            return
+        job.ended.wait(step)
+    _let_return(job)
+
+
+def _let_return(job: _Retrain) -> None:
+    """``job`` has ended: its thread is past its last word; let it return (a moment)."""
+    if job.thread is not None and job.thread.ident is not None:  # never started: nothing to do
+        job.thread.join(timeout=10)
+
+
+def _widget_tree(roots: Iterable[widgets.Widget]) -> list[widgets.Widget]:
+    """Every widget inside ``roots``, the roots included, each once."""
+    found: dict[int, widgets.Widget] = {}
+    todo = list(roots)
+    while todo:
+        widget = todo.pop()
+        if id(widget) not in found:
+            found[id(widget)] = widget
+            todo += list(getattr(widget, "children", ()))
+    return list(found.values())
+
+
+def _supersede(newcomer: Playground) -> None:
+    """A playground was made: the retrain of an older one (if any runs) is cancelled.
+
+    Usually the learner ran the same cell again: the older widgets are gone from the page,
+    with the Cancel button that could stop it. See :class:`Playground`.
+    """
+    with _UI_LOCK:
+        job = _active
+        if job is not None and not job.done and job.owner is not newcomer:
+            job.owner._supersede(job)

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import re
+import signal
 import threading
+import time
+import weakref
 
 import ipywidgets as widgets
+import keras
+import numpy as np
 import pytest
 
-from cbteach import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, recorded
+from cbteach import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, recorded, training
 from cbteach.data import load_mnist
+from cbteach.models import build_model
 from cbteach.replay import replay
 from cbteach.widgets import (
     CONTROLS,
@@ -18,10 +25,13 @@ from cbteach.widgets import (
     Playground,
     build_callbacks,
     check_controls,
+    short_error,
 )
 
 HANGUL = re.compile(r"[가-힣]")
 PNG = b"\x89PNG\r\n\x1a\n"
+# "Choose mode 'min' or 'max'", or cbteach's own check: 'Write mode="min" (...) or mode="max"'
+AUTO_MODE_ADVICE = r"mode[= ]?['\"]min['\"][^.]{0,30} or (mode[= ]?)?['\"]max['\"]"
 
 
 @pytest.fixture(scope="module")
@@ -46,12 +56,78 @@ def tree(widget) -> list:
     return found
 
 
-def stray_threads() -> list[threading.Thread]:
-    return [
-        t
-        for t in threading.enumerate()
-        if t is not threading.main_thread() and not t.daemon and t.is_alive()
-    ]
+def retrain_threads() -> list[threading.Thread]:
+    """The playground's training threads still alive (they are daemons: named, not counted)."""
+    return [t for t in threading.enumerate() if t.name.startswith("cbteach-retrain-")]
+
+
+@pytest.fixture(autouse=True)
+def no_thread_errors(monkeypatch):
+    """Fails a test whose retrain thread died with an exception (a traceback in the log).
+
+    After each test, waits for any retrain it left, so that no test trains into the next.
+    """
+    errors = []
+    monkeypatch.setattr(threading, "excepthook", errors.append)
+    yield errors
+    for thread in retrain_threads():
+        threading.Thread.join(thread, 60)  # the real join, even where a test replaced it
+    assert not errors, [f"{e.exc_type.__name__}: {e.exc_value}" for e in errors]
+
+
+@pytest.fixture(scope="module")
+def tiny(sample):
+    """256 training images: a retrain of a few epochs takes well under a second."""
+    return dataclasses.replace(
+        sample,
+        x_train=sample.x_train[:256],
+        y_train=sample.y_train[:256],
+        x_val=sample.x_val[:64],
+        y_val=sample.y_val[:64],
+    )
+
+
+class Gate(keras.callbacks.Callback):
+    """Holds training at the end of epoch 1 until the test opens it or someone sets the stop
+    flag (Cancel, an interrupt, close, a newer playground); never longer than 30 s."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reached = threading.Event()  # epoch 1 is over and training is held
+        self.opened = threading.Event()
+        self.follow_stop = True  # False: only the test opens it
+        self.stop: threading.Event | None = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch != 0:
+            return
+        self.reached.set()
+        deadline = time.monotonic() + 30
+        while not self.opened.is_set() and time.monotonic() < deadline:
+            if self.follow_stop and self.stop is not None and self.stop.is_set():
+                return
+            self.opened.wait(0.01)
+
+
+@pytest.fixture
+def gate(monkeypatch):
+    """Every retrain of the test is held by one Gate at the end of its first epoch."""
+    held = Gate()
+    real_train = training.train
+
+    def gated_train(*args, extra_callbacks=(), stop=None, **kwargs):
+        held.stop = stop
+        return real_train(*args, extra_callbacks=[*extra_callbacks, held], stop=stop, **kwargs)
+
+    monkeypatch.setattr(training, "train", gated_train)
+    yield held
+    held.opened.set()  # a failing test leaves no thread held
+
+
+def usable(playground) -> bool:
+    """The buttons are back: Retrain can be pressed, there is nothing to cancel."""
+    w = playground.w
+    return not w["retrain_button"].disabled and w["cancel_button"].disabled
 
 
 # ---------------------------------------------------------------------- replay on every change
@@ -126,14 +202,14 @@ def test_settings_keras_cannot_resolve_give_a_sentence_not_a_traceback():
     picture = png(pg)
     pg.controls["monitor"].value = "val_auc"  # mode auto: Keras cannot tell up from down
     assert pg.error is not None
-    assert "Choose mode 'min' or 'max'" in pg.w["status"].value
+    assert re.search(AUTO_MODE_ADVICE, pg.w["status"].value)
     assert "Traceback" not in pg.w["summary"].value and "val_auc" in pg.w["summary"].value
     assert png(pg) == picture  # the last good picture stays
     pg.controls["language"].value = "ko"
     assert HANGUL.search(pg.w["status"].value) and "val_auc" in pg.w["status"].value
     pg.controls["language"].value = "en"
     pg.w["retrain_button"].click()  # training with settings Keras refused: refused at once
-    assert pg.thread is None and "Choose mode 'min' or 'max'" in pg.w["status"].value
+    assert pg.thread is None and re.search(AUTO_MODE_ADVICE, pg.w["status"].value)
     pg.controls["mode"].value = "max"
     assert pg.error is None and pg.result.events[0].monitor == "val_auc"
 
@@ -275,7 +351,7 @@ def test_retrain_trains_in_a_thread_and_adds_the_run(sample, tmp_path):
     assert list(tmp_path.rglob("*.keras"))
     pg.controls["es_patience"].value = 1  # now it can be replayed like a recorded run
     assert "replayed" in pg.w["status"].value
-    assert not stray_threads()
+    assert not retrain_threads()
 
 
 def test_cancel_stops_after_the_current_epoch(tmp_path):
@@ -291,7 +367,7 @@ def test_cancel_stops_after_the_current_epoch(tmp_path):
     assert pg._data is not None
     assert "stopped from outside" in pg.w["summary"].value
     assert not pg.w["retrain_button"].disabled
-    assert not stray_threads()
+    assert not retrain_threads()
 
 
 def test_a_failed_retrain_is_a_sentence(sample, tmp_path):
@@ -313,3 +389,299 @@ def test_retrain_trains_as_the_selected_recorded_run_was_trained():
     pg.w["run"].value = "plateau"
     assert pg._training_setup() == {"model": "cnn", "learning_rate": 1e-3, "batch_size": 128}
     assert Playground(["overfit"], model="cnn")._training_setup()["model"] == "cnn"
+
+
+# ---------------------------------------------------------------------- a workshop of thirty
+def tiny_playground(tiny, tmp_path, epochs: int = 3, **kwargs) -> Playground:
+    options = {"lang": "en", "data": tiny, "model": "mlp", "checkpoint_dir": tmp_path}
+    return Playground(["overfit"], epochs=epochs, **{**options, **kwargs})
+
+
+def test_retrain_pressed_three_times_trains_once_and_says_why(tiny, tmp_path, gate):
+    before = set(threading.enumerate())
+    pg = tiny_playground(tiny, tmp_path)
+    pg.w["retrain_button"].click()
+    pg.w["retrain_button"].click()  # at once, before training even started
+    assert gate.reached.wait(60)  # training is provably under way, held after epoch 1
+    pg.w["retrain_button"].click()  # and while it trains
+    assert len(retrain_threads()) == 1 and pg.busy and pg._retrains == 1
+    assert "Retrain 1 is still running, so this press did nothing" in pg.w["status"].value
+    pg.controls["language"].value = "ko"  # the refusal is a translated sentence
+    assert "다시 학습 1 작업이 아직 진행 중" in pg.w["status"].value
+    pg.controls["language"].value = "en"
+    gate.opened.set()
+    assert pg.wait(timeout=60)
+    assert [k for k in pg.runs if k.startswith("retrain-")] == ["retrain-1"]
+    assert usable(pg) and "Retrain 1 finished" in pg.w["status"].value
+    assert set(threading.enumerate()) - before == set()
+    pg.w["retrain_button"].click()  # once it is over, Retrain works again
+    assert pg.wait(timeout=60) and "retrain-2" in pg.runs and usable(pg)
+
+
+def test_sliders_replay_while_training_and_leave_the_training_alone(tiny, tmp_path, gate):
+    pg = tiny_playground(tiny, tmp_path)
+    pg.w["retrain_button"].click()
+    assert gate.reached.wait(60)
+    picture = png(pg)
+    pg.controls["es_patience"].value = 2
+    pg.controls["factor"].value = 0.5
+    pg.controls["run"].value = "overfit"  # the picker too: Retrain took its setup at the press
+    assert pg.busy and "replayed" in pg.w["status"].value
+    assert png(pg) != picture and pg.result.config["callbacks"][-1]["patience"] == 2
+    gate.opened.set()
+    assert pg.wait(timeout=60) and usable(pg)
+    run = pg.last_retrain
+    trained = {c["class"]: c for c in run.config["callbacks"]}
+    assert trained["EarlyStopping"]["patience"] == 5  # the settings of the press, not the slider's
+    assert trained["ReduceLROnPlateau"]["factor"] == pytest.approx(0.3)
+    assert run.epochs == 3 and pg.controls["run"].value == "retrain-1"
+    assert "The settings moved while it trained" in pg.w["status"].value
+    pg.controls["es_patience"].value = 5
+    pg.controls["factor"].value = 0.3
+    assert "the real run" in pg.w["status"].value and pg.result.events is run.events
+
+
+def interrupt_waiting(pg, times: int = 1) -> list:
+    """The kernel's stop button, pressed ``times`` times while ``pg.wait()`` blocks.
+
+    wait() blocks on the retrain's ``ended`` Event; its first ``times`` waits raise
+    KeyboardInterrupt, as an interrupt does in the notebook's thread. Returns the calls.
+    """
+    event, calls = pg._job.ended, []
+    real_wait = event.wait
+
+    def interrupted(timeout=None):
+        calls.append(timeout)
+        if len(calls) <= times:
+            raise KeyboardInterrupt
+        return real_wait(timeout)
+
+    event.wait = interrupted
+    return calls
+
+
+def test_an_interrupt_while_waiting_cancels_after_the_epoch_and_keeps_it(tiny, tmp_path, gate):
+    before = set(threading.enumerate())
+    pg = tiny_playground(tiny, tmp_path, epochs=30)
+    pg.w["retrain_button"].click()
+    interrupt_waiting(pg)
+    with pytest.raises(KeyboardInterrupt):
+        pg.wait()
+    assert not pg.busy and set(threading.enumerate()) - before == set()
+    run = pg.last_retrain
+    assert run is not None and run.epochs == 1  # stopped at the end of the epoch it was in
+    assert ("retrain 1 (patience 5)", "retrain-1") in pg.controls["run"].options
+    assert "stopped from outside" in pg.w["summary"].value
+    assert "Retrain 1 finished: 1 of 30 epochs" in pg.w["status"].value and usable(pg)
+
+
+def test_a_second_interrupt_stops_waiting_and_training_still_ends(tiny, tmp_path, gate):
+    pg = tiny_playground(tiny, tmp_path, epochs=30)
+    gate.follow_stop = False  # the epoch the interrupt lands in lasts until the test says
+    pg.w["retrain_button"].click()
+    assert gate.reached.wait(60)
+    calls = interrupt_waiting(pg, times=2)
+    with pytest.raises(KeyboardInterrupt):
+        pg.wait()
+    assert pg.busy and len(calls) == 2  # the notebook is back at once, the epoch not yet over
+    assert pg.w["status"].value.startswith("Interrupted: retrain 1 stops at the end")
+    assert pg.w["cancel_button"].disabled and pg.thread.is_alive()
+    gate.opened.set()
+    assert pg.wait(timeout=60) and pg.last_retrain.epochs == 1 and usable(pg)
+
+
+def test_a_real_sigint_while_waiting_stops_the_retrain_cleanly(tiny, tmp_path, gate):
+    """The signal itself, as the kernel's stop button sends it, into the blocked main thread.
+
+    On Python 3.11 an interrupted ``Thread.join`` marks the still running thread as stopped,
+    so a wait() built on join() returns with the thread training and ``is_alive()`` False.
+    """
+    before = set(threading.enumerate())
+    pg = tiny_playground(tiny, tmp_path, epochs=30)
+    pg.w["retrain_button"].click()
+    assert gate.reached.wait(60)  # held until the stop flag is set: wait() surely blocks
+    main = threading.main_thread().ident
+    press = threading.Timer(0.3, signal.pthread_kill, (main, signal.SIGINT))
+    press.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            pg.wait(timeout=60)
+    finally:
+        press.join()
+    assert not pg.busy and set(threading.enumerate()) - before == set()
+    assert pg.last_retrain.epochs == 1 and usable(pg)
+    assert "Retrain 1 finished: 1 of 30 epochs" in pg.w["status"].value
+
+
+def test_an_interrupt_as_retrain_starts_leaves_nothing_half_set(tiny, tmp_path, monkeypatch):
+    pg = tiny_playground(tiny, tmp_path, epochs=1)
+
+    def interrupted_start(self):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(threading.Thread, "start", interrupted_start)
+        with pytest.raises(KeyboardInterrupt):
+            pg.w["retrain_button"].click()
+    assert usable(pg) and not pg.busy and pg.w["status"].value == "Ready."
+    pg.w["retrain_button"].click()  # not refused as "still running"
+    assert pg.wait(timeout=60) and "Retrain 2 finished" in pg.w["status"].value
+
+
+def labels_out_of_range(data):
+    return dataclasses.replace(data, y_train=np.full_like(data.y_train, 10))
+
+
+def lengths_that_differ(data):
+    return dataclasses.replace(data, y_train=data.y_train[:100])
+
+
+@pytest.mark.parametrize(
+    ("broken", "said"),
+    [
+        (labels_out_of_range, "Received a label value of 10"),
+        (lengths_that_differ, "Data cardinality is ambiguous"),
+    ],
+)
+def test_broken_data_is_a_sentence_without_a_traceback(tiny, tmp_path, broken, said):
+    before = set(threading.enumerate())
+    pg = tiny_playground(tiny, tmp_path, data=broken(tiny))
+    pg.w["retrain_button"].click()
+    assert pg.wait(timeout=60)
+    status = pg.w["status"].value
+    assert status.startswith("Retrain 1 failed and was stopped") and said in status
+    assert "Traceback" not in status and "most recent call last" not in status
+    assert 'File "' not in status and len(status) < 500
+    assert "press Retrain again" in status and usable(pg) and list(pg.runs) == ["overfit"]
+    assert set(threading.enumerate()) - before == set()
+    pg.controls["language"].value = "ko"
+    assert "다시 학습 1 실패로 멈췄습니다" in pg.w["status"].value
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_setting_keras_refuses_during_training_is_a_sentence(tiny, tmp_path):
+    model = build_model("mlp")  # compiled with a learning rate schedule: not settable
+    schedule = keras.optimizers.schedules.ExponentialDecay(3e-3, decay_steps=100, decay_rate=0.9)
+    model.compile(keras.optimizers.Adam(schedule), "sparse_categorical_crossentropy", ["accuracy"])
+    pg = tiny_playground(
+        tiny,
+        tmp_path,
+        model=model,
+        callbacks=("ReduceLROnPlateau",),
+        settings={"monitor": "loss", "mode": "max", "rlr_patience": 1},  # cut after epoch 2
+    )
+    assert pg.error is None  # the replay accepts these settings; only training can refuse
+    pg.w["retrain_button"].click()
+    assert pg.wait(timeout=60)
+    status = pg.w["status"].value
+    assert status.startswith("Retrain 1 failed and was stopped: TypeError")
+    assert "learning rate" in status and "Traceback" not in status
+    assert usable(pg) and list(pg.runs) == ["overfit"] and not retrain_threads()
+    pg.controls["factor"].value = 0.5  # the playground still replays
+    assert "replayed" in pg.w["status"].value
+
+
+def test_an_interrupt_inside_the_thread_ends_only_the_retrain(tiny, tmp_path, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(training, "train", interrupted)
+    pg = tiny_playground(tiny, tmp_path)
+    pg.w["retrain_button"].click()
+    assert pg.wait(timeout=60)
+    assert pg.w["status"].value.startswith("Retrain 1 failed and was stopped: KeyboardInterrupt")
+    assert usable(pg) and not retrain_threads()
+
+
+def test_a_drawing_error_after_training_keeps_the_run(tiny, tmp_path, monkeypatch):
+    pg = tiny_playground(tiny, tmp_path, epochs=2)
+
+    def broken_update(*args, **kwargs):
+        raise RuntimeError("no room for the legend")
+
+    monkeypatch.setattr(pg.timeline, "update", broken_update)
+    pg.w["retrain_button"].click()
+    assert pg.wait(timeout=60)
+    assert "but drawing it failed: RuntimeError: no room for the legend" in pg.w["status"].value
+    assert "retrain-1" in pg.runs and pg.last_retrain.epochs == 2 and usable(pg)
+    monkeypatch.undo()
+    pg.controls["es_patience"].value = 1
+    assert "replayed" in pg.w["status"].value
+
+
+def test_short_error_drops_tensorflows_stack():
+    exc = ValueError(
+        "Graph execution error:\n\nDetected at node loss defined at (most recent call last):\n"
+        '  File "/x/trainer.py", line 62, in train_step\n\n'
+        "Received a label value of 10 which is outside the valid range of [0, 10).\n"
+        "\t [[{{node loss}}]] [Op:__inference_step_1]"
+    )
+    assert short_error(exc) == (
+        "ValueError: Received a label value of 10 which is outside the valid range of [0, 10)."
+    )
+    assert short_error(KeyError("val_auc")) == "KeyError: 'val_auc'"
+    assert short_error(KeyboardInterrupt()) == "KeyboardInterrupt"
+    assert len(short_error(ValueError("x" * 1000))) == 300
+
+
+# ---------------------------------------------------------------------- closing, a cell run again
+def test_close_stops_training_and_releases_widgets_and_figure(tiny, tmp_path, gate):
+    before = set(threading.enumerate())
+    pg = tiny_playground(tiny, tmp_path, epochs=30)
+    pg.w["retrain_button"].click()
+    assert gate.reached.wait(60)
+    figure = weakref.ref(pg.timeline.figure)
+    status, options = pg.w["status"].value, pg.w["run"].options
+    assert pg.close(timeout=60)
+    assert not pg.busy and set(threading.enumerate()) - before == set()
+    assert pg.last_retrain.epochs == 1 and "retrain-1" in pg.runs  # the finished epoch is kept
+    everything = [*tree(pg.widget), *pg.w.values()]
+    assert all(w.comm is None for w in everything)  # closed: the views leave the page
+    assert pg.w["status"].value == status and pg.w["run"].options == options  # no late writes
+    assert pg.w["run"].value == "overfit"
+    gc.collect()
+    assert pg.timeline is None and figure() is None
+    pg.controls["es_patience"].value = 2  # a closed playground neither draws nor fails
+    assert pg.timeline is None and pg.refresh() is None
+    assert pg._repr_mimebundle_() == {
+        "text/plain": "This playground is closed. Run its cell again to make a new one."
+    }
+    pg.w["retrain_button"].click()
+    assert pg.thread is not None and not pg.busy and pg.close()
+
+
+def test_a_new_playground_cancels_the_retrain_of_the_one_it_replaces(tiny, tmp_path, gate):
+    before = set(threading.enumerate())
+    old = tiny_playground(tiny, tmp_path, epochs=30)
+    gate.follow_stop = False  # hold the old epoch while the new playground is tried
+    old.w["retrain_button"].click()
+    assert gate.reached.wait(60)
+    new = tiny_playground(tiny, tmp_path, epochs=2)  # the same cell, run again
+    assert old._job.stop.is_set()
+    assert "A new playground was made in this notebook" in old.w["status"].value
+    assert usable(old)
+    new.w["retrain_button"].click()  # the old thread still finishes its epoch: one at a time
+    assert "An earlier retrain is stopping" in new.w["status"].value
+    assert len(retrain_threads()) == 1 and new.thread is None
+    old_status, old_options = old.w["status"].value, old.w["run"].options
+    gate.opened.set()
+    assert old.wait(timeout=60)
+    assert old.last_retrain.epochs == 1 and "retrain-1" in old.runs  # kept, on the old object
+    assert old.w["status"].value == old_status and old.w["run"].options == old_options
+    assert old.w["run"].value == "overfit"  # the old thread wrote into none of its widgets
+    new.w["retrain_button"].click()
+    assert new.wait(timeout=60) and new.last_retrain.epochs == 2
+    assert "Retrain 1 finished" in new.w["status"].value and usable(new)
+    assert set(threading.enumerate()) - before == set()
+
+
+def test_another_playground_training_refuses_retrain_here(tiny, tmp_path, gate):
+    first = tiny_playground(tiny, tmp_path)
+    second = tiny_playground(tiny, tmp_path)  # made before the first trains: both stay
+    first.w["retrain_button"].click()
+    assert gate.reached.wait(60)
+    second.w["retrain_button"].click()
+    assert "Another playground in this notebook is still training" in second.w["status"].value
+    assert second.thread is None and not first._job.stop.is_set()
+    gate.opened.set()
+    assert first.wait(timeout=60) and first.last_retrain.epochs == 3
