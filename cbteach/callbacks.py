@@ -12,11 +12,12 @@ per epoch. Two keyword-only arguments are added:
 
 Unlike Keras, a misspelled argument is never accepted: ``ReduceLROnPlateau(fector=0.3)``
 raises ``TypeError`` ("did you mean `factor`?") instead of silently training with 0.1.
+Nor is a value Keras would misuse quietly (``factor=0``, ``patience=-1``, a ``.hdf5`` file,
+a monitor the logs lack, a NaN loss): :mod:`cbteach.validation` says what to write instead.
 """
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import math
 from collections.abc import Callable, Iterator
@@ -25,7 +26,7 @@ from contextlib import contextmanager
 import keras
 import numpy as np
 
-from cbteach import i18n
+from cbteach import validation
 from cbteach.events import Action, Event, EventLog
 
 __all__ = ["EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau"]
@@ -44,26 +45,13 @@ def _keras_parameters(keras_class: type) -> list[str]:
 
 def check_arguments(keras_class: type, arguments: dict, own: tuple = ("log", "explain")) -> None:
     """Raise TypeError, in the learner's language, for any keyword Keras would not use."""
-    valid = _keras_parameters(keras_class)
-    for name in arguments:
-        if name in valid:
-            continue
-        callback = keras_class.__name__
-        if name in _REMOVED:
-            raise TypeError(i18n.t(_REMOVED[name], callback=callback, name=name))
-        close = difflib.get_close_matches(name, valid + list(own), n=1, cutoff=0.6)
-        if close:
-            raise TypeError(
-                i18n.t("callbacks.unknown_argument", callback=callback, name=name, close=close[0])
-            )
-        raise TypeError(
-            i18n.t(
-                "callbacks.unknown_argument_no_match",
-                callback=callback,
-                name=name,
-                valid=", ".join(valid),
-            )
-        )
+    validation.check_names(
+        keras_class.__name__,
+        _keras_parameters(keras_class),
+        arguments,
+        own=own,
+        removed=_REMOVED,
+    )
 
 
 def _arguments(keras_class: type, args: tuple, kwargs: dict) -> dict:
@@ -124,14 +112,26 @@ def spy(obj, name: str, replacement: Callable) -> Iterator[None]:
 
 
 class _Observed:
-    """What the three callbacks share: strict arguments, the event log, explanations."""
+    """What the three callbacks share: strict arguments, the event log, explanations.
+
+    It also guards Keras' decision at the end of each epoch (:meth:`on_epoch_end`): an
+    epoch whose logs lack a value the callback needs, or whose monitored value is NaN or
+    infinite, is not handed to Keras. Keras would crown a NaN first value the best for
+    ever (nothing compares below NaN), and a missing value only makes it warn, every epoch.
+    """
 
     _keras_class: type
     _own: tuple[str, ...] = ("log", "explain")
+    # the reason keys of an epoch not handed to Keras (ModelCheckpoint's; the others override)
+    _not_finite_reason = "events.mc_not_finite"
+    _missing_reason = "events.mc_stopped_missing"
 
     def __init__(self, *args, log: EventLog | None = None, explain: bool = False, **kwargs):
         check_arguments(self._keras_class, kwargs, own=self._own)
+        arguments = _arguments(self._keras_class, args, kwargs)
+        validation.check_callback(self._keras_class, arguments)
         super().__init__(*args, **kwargs)
+        validation.warn_callback(self._keras_class, arguments)
         self._observe(log, explain, args, kwargs)
 
     def _observe(self, log: EventLog | None, explain: bool, args: tuple, kwargs: dict) -> None:
@@ -139,6 +139,8 @@ class _Observed:
         self.log = log if log is not None else EventLog()
         self.explain = bool(explain)
         self._best_epoch: int | None = None
+        self._validation: bool | None = None  # will fit have validation data? (None: unknown)
+        self._withheld: tuple[int, Action, str] | None = None  # an epoch not handed to Keras
 
     @property
     def events(self) -> EventLog:
@@ -164,6 +166,8 @@ class _Observed:
             self._best_epoch = epoch + 1
 
     def _event(self, epoch: int, action: Action, reason: str, logs, before: dict, **extra) -> Event:
+        if self._withheld is not None and self._withheld[0] == epoch:
+            _, action, reason = self._withheld  # Keras did not decide: say why
         best_after = _float(self.best)
         self._track_best(epoch, before["best"], best_after)
         return Event(
@@ -193,6 +197,35 @@ class _Observed:
         super().on_train_begin(logs)
         if self.best is None:  # Keras reset its best: so do we
             self._best_epoch = None
+        validation.check_train_begin(self)
+
+    def _compares(self) -> bool:
+        """Whether the monitored value decides anything (a checkpoint saving every epoch: no)."""
+        return bool(getattr(self, "save_best_only", True))
+
+    def on_epoch_end(self, epoch, logs=None):
+        """Hand the epoch to Keras, unless a value it needs is missing or not finite.
+
+        Missing: warn, say what to write, record the event and stop training cleanly.
+        Not finite: record the event; the epoch counts neither as an improvement nor as
+        a miss (EarlyStopping stops, see :meth:`EarlyStopping._withhold`).
+        """
+        self._withheld = None
+        logs = logs if logs is not None else {}
+        missing = validation.missing_names(self, epoch, logs, self._compares())
+        if missing is not None:
+            validation.warn(missing)
+            self.model.stop_training = True
+            self._withhold(epoch, logs, Action.MISSING, self._missing_reason)
+        elif self._compares() and validation.not_finite(self._value(logs)):
+            self._withhold(epoch, logs, Action.NOT_FINITE, self._not_finite_reason)
+        else:
+            validation.resolve_mode(self)
+            super().on_epoch_end(epoch, logs)
+
+    def _withhold(self, epoch: int, logs: dict, action: Action, reason: str) -> None:
+        """Keep the epoch from Keras' decision, and note why for the epoch's event."""
+        self._withheld = (epoch, action, reason)
 
 
 class EarlyStopping(_Observed, keras.callbacks.EarlyStopping):
@@ -200,6 +233,8 @@ class EarlyStopping(_Observed, keras.callbacks.EarlyStopping):
 
     _keras_class = keras.callbacks.EarlyStopping
     _last_epoch = 0  # the last epoch seen, for the restore event at the end of training
+    _not_finite_reason = "events.es_not_finite"
+    _missing_reason = "events.stopped_missing"
 
     def _state(self) -> dict:
         return {
@@ -215,9 +250,8 @@ class EarlyStopping(_Observed, keras.callbacks.EarlyStopping):
         after = self._state()
         self._last_epoch = epoch
         stopped = not stop_before and bool(self.model.stop_training)
-        value = self._value(logs)
-        if value is None:
-            action, reason = Action.MISSING, "events.es_missing"
+        if self._withheld is not None:  # a missing or non-finite value: Keras did not decide
+            _, action, reason = self._withheld
         elif _same(before, after) and not stopped:
             action, reason = Action.WARMUP, "events.es_warmup"
         elif not _same(after["best"], before["best"]):
@@ -233,6 +267,20 @@ class EarlyStopping(_Observed, keras.callbacks.EarlyStopping):
         else:
             action, reason = Action.WAITED, "events.es_waited"
         self._record_wait(epoch, action, reason, logs, before, after)
+
+    def _withhold(self, epoch: int, logs: dict, action: Action, reason: str) -> None:
+        """A NaN or infinite value stops training at once, as keras.callbacks.TerminateOnNaN.
+
+        Such a value means the weights (or the data) are broken: no later epoch can beat
+        the best, so waiting out ``patience`` would only train on broken weights, and a NaN
+        first value would keep Keras from ever stopping. With ``restore_best_weights=True``
+        Keras still puts back the best finite epoch's weights at the end.
+        """
+        if action is Action.NOT_FINITE:
+            action = Action.STOPPED
+            self.model.stop_training = True
+            self.stopped_epoch = epoch
+        super()._withhold(epoch, logs, action, reason)
 
     def on_train_end(self, logs=None):
         restored: list[bool] = []
@@ -269,6 +317,8 @@ class ReduceLROnPlateau(_Observed, keras.callbacks.ReduceLROnPlateau):
     """Keras' ReduceLROnPlateau, recording every wait, cooldown and learning-rate cut."""
 
     _keras_class = keras.callbacks.ReduceLROnPlateau
+    _not_finite_reason = "events.rlr_not_finite"
+    _missing_reason = "events.stopped_missing"
 
     def _state(self) -> dict:
         return {"best": _float(self.best), "wait": self.wait, "cooldown": self.cooldown_counter}
@@ -285,11 +335,10 @@ class ReduceLROnPlateau(_Observed, keras.callbacks.ReduceLROnPlateau):
         self._tried_cut, self._new_lr = False, None
         super().on_epoch_end(epoch, logs)
         after = self._state()
-        value = self._value(logs)
         lr_before = _float((logs or {}).get("learning_rate"))  # Keras wrote the LR it saw
         lr_after = self._new_lr if self._new_lr is not None else lr_before
-        if value is None:
-            action, reason = Action.MISSING, "events.rlr_missing"
+        if self._withheld is not None:  # a missing or non-finite value: Keras did not decide
+            _, action, reason = self._withheld
         elif self._new_lr is not None:
             action, reason = Action.REDUCED_LR, "events.rlr_reduced"
         elif not _same(after["best"], before["best"]):
@@ -313,9 +362,25 @@ class ReduceLROnPlateau(_Observed, keras.callbacks.ReduceLROnPlateau):
             lr_after=lr_after,
         )
 
+    def _withhold(self, epoch: int, logs: dict, action: Action, reason: str) -> None:
+        """Write the learning rate into the logs, as Keras does before it decides."""
+        optimizer = self.model.optimizer
+        if hasattr(optimizer, "optimizers"):
+            for inner in optimizer.optimizers:
+                logs[f"learning_rate_{inner.name}"] = _float(inner.learning_rate)
+        else:
+            logs["learning_rate"] = _float(optimizer.learning_rate)
+        super()._withhold(epoch, logs, action, reason)
+
 
 class ModelCheckpoint(_Observed, keras.callbacks.ModelCheckpoint):
     """Keras' ModelCheckpoint, recording every file it writes (or would write) and why.
+
+    Keras decides when to save and names the file; cbteach makes the write atomic: the
+    file goes to a dot-prefixed temporary file in the same folder and is then renamed
+    onto the checkpoint path, so the path always holds a complete checkpoint (see
+    :mod:`cbteach.checkpoints`). Temporary files a killed run left in the folder are
+    removed when training begins.
 
     ``write=False`` (keyword-only, used by replay) lets Keras decide and name every save
     but writes no file and creates no folder.
@@ -336,17 +401,28 @@ class ModelCheckpoint(_Observed, keras.callbacks.ModelCheckpoint):
             if self._should_save_model(epoch, batch, logs, filepath):
                 self._saved.append(filepath)
             return
+        from cbteach.checkpoints import write_atomically
+
         model = self.model
         method = "save_weights" if self.save_weights_only else "save"
         original = getattr(model, method)
 
         def save(filepath, *args, **kwargs):
-            result = original(filepath, *args, **kwargs)
+            result = write_atomically(
+                str(filepath), lambda temporary: original(temporary, *args, **kwargs)
+            )
             self._saved.append(str(filepath))
             return result
 
         with spy(model, method, save):
             super()._save_model(epoch, batch, logs)
+
+    def on_train_begin(self, logs=None):
+        from cbteach.checkpoints import remove_leftovers_beside
+
+        super().on_train_begin(logs)
+        if self.write:
+            remove_leftovers_beside(self.filepath)
 
     def on_train_batch_end(self, batch, logs=None):
         if self.save_freq == "epoch":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, fields
 from enum import Enum
@@ -31,6 +32,7 @@ class Action(str, Enum):
     SKIPPED = "skipped"  # ModelCheckpoint wrote nothing
     MISSING = "missing"  # the monitored value was not in the logs
     WARMUP = "warmup"  # EarlyStopping ignores epochs before start_from_epoch
+    NOT_FINITE = "not_finite"  # the monitored value was NaN or infinite: not handed to Keras
 
 
 @dataclass
@@ -90,11 +92,74 @@ def first(events: Iterable[Event], action: Action | str, callback: str | None = 
     return None
 
 
+def _event(line: bytes) -> Event:
+    return Event(**json.loads(line))
+
+
+def _is_event(line: bytes) -> bool:
+    try:
+        _event(line)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def _events(data: bytes, path: Path, first: int = 1) -> Iterator[tuple[bytes, Event]]:
+    """Each complete line of a JSONL file and its event; a cut last line is skipped.
+
+    A line that is not an event raises ValueError when more lines follow it (something
+    else edited the file); as the last line, without its newline, it is what a kill
+    mid-write leaves, and is ignored. ``first`` is the number of the first line in ``data``.
+    """
+    *lines, last = data.split(b"\n")
+    for number, line in enumerate(lines, start=first):
+        if not line.strip():
+            continue
+        try:
+            event = _event(line)
+        except (ValueError, TypeError) as error:
+            message = i18n.t("checkpoints.event_line_broken", path=str(path), line=number)
+            raise ValueError(message) from error
+        yield line, event
+    if last.strip() and _is_event(last):  # a whole event whose newline is missing
+        yield last, _event(last)
+
+
+def _end_cleanly(path: Path) -> None:
+    """Make the file end with a newline, dropping a last line that a kill cut short."""
+    with path.open("rb+") as stream:
+        size = stream.seek(0, os.SEEK_END)
+        if size == 0:
+            return
+        stream.seek(size - 1)
+        if stream.read(1) == b"\n":
+            return
+        stream.seek(0)
+        data = stream.read()
+        cut = data.rfind(b"\n") + 1
+        if _is_event(data[cut:]):
+            stream.write(b"\n")
+        else:
+            stream.truncate(cut)
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it onto ``path``."""
+    temporary = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    with temporary.open("wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(temporary, path)
+
+
 class EventLog:
     """The events of a run, in order; optionally streamed to a JSONL file as they happen.
 
     With ``path``, each event is written as one JSON line and flushed at once, so a crash
-    mid-run leaves every finished epoch on disk. The file is appended to, never truncated.
+    mid-run leaves every finished epoch on disk. The file is appended to, never truncated;
+    a last line that a kill cut short is dropped before the next event is appended.
+    :meth:`resume` trims the events of an interrupted run back to its last backed-up epoch.
     """
 
     def __init__(self, path: str | Path | None = None) -> None:
@@ -108,12 +173,58 @@ class EventLog:
         self.events.append(event)
         if self.path is not None:
             if self._stream is None:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._stream = self.path.open("a", encoding="utf-8")
+                self._stream = self._open()
             self._stream.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
             self._stream.flush()
         for listener in self.listeners:
             listener(event)
+
+    def _open(self) -> IO[str]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.exists():
+            _end_cleanly(self.path)
+        return self.path.open("a", encoding="utf-8")
+
+    def end_offset(self) -> int:
+        """Where this log's next event will start in its file: the file's size in bytes.
+
+        A last line that a kill cut short is dropped first. 0 without a file.
+        """
+        self.close()
+        if self.path is None or not self.path.exists():
+            return 0
+        _end_cleanly(self.path)
+        return self.path.stat().st_size
+
+    def resume(self, epochs_done: int, start: int = 0) -> int:
+        """Prepare the log to continue a run that was interrupted after ``epochs_done`` epochs.
+
+        Of the events written from byte ``start`` of the file on (the interrupted run's;
+        what comes before belongs to earlier runs and is kept as it is), the events of
+        epochs 1..``epochs_done`` are kept and later ones dropped (the resumed run does
+        those epochs again), and so is a last line cut short. The file is rewritten into
+        a temporary file and renamed over the old one, so a kill meanwhile leaves the old
+        file whole. The log then holds the kept events; new ones are appended after them.
+        A log without a file drops its events of later epochs. Returns how many events
+        were dropped.
+        """
+        self.close()
+        if self.path is None or not self.path.exists():
+            kept = [e for e in self.events if e.epoch <= epochs_done]
+            dropped, self.events = len(self.events) - len(kept), kept
+            return dropped
+        data = self.path.read_bytes()
+        lines, events, dropped = [], [], 0
+        first = data[:start].count(b"\n") + 1
+        for line, event in _events(data[start:], self.path, first):
+            if event.epoch <= epochs_done:
+                lines.append(line + b"\n")
+                events.append(event)
+            else:
+                dropped += 1
+        _replace_file(self.path, data[:start] + b"".join(lines))
+        self.events = events
+        return dropped
 
     def close(self) -> None:
         """Close the JSONL stream (a later append reopens it)."""
@@ -165,15 +276,13 @@ class EventLog:
 
     @classmethod
     def load(cls, path: str | Path) -> EventLog:
-        """Read a JSONL event file back; a last line cut off by a crash is ignored."""
+        """Read a JSONL event file back, up to its last complete line.
+
+        A last line cut off by a kill is ignored; a broken line with more lines after it
+        raises ValueError (the file was edited by something else) rather than losing them.
+        """
         log = cls()
-        with Path(path).open(encoding="utf-8") as stream:
-            for line in stream:
-                try:
-                    data = json.loads(line)
-                except json.JSONDecodeError:
-                    break
-                log.events.append(Event(**data))
+        log.events = [event for _, event in _events(Path(path).read_bytes(), Path(path))]
         return log
 
     @classmethod

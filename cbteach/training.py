@@ -13,6 +13,7 @@ import keras
 
 from cbteach import device
 from cbteach.callbacks import current_lr
+from cbteach.checkpoints import BackupAndRestore, epochs_done
 from cbteach.events import Action, Event, EventLog, first
 
 
@@ -22,7 +23,9 @@ class Run:
 
     ``history`` is Keras' ``History.history`` (one list per metric, one value per epoch);
     ``lrs`` is the learning rate in effect during each epoch; ``epoch_times`` the wall
-    seconds of each epoch; ``events`` every callback decision.
+    seconds of each epoch; ``events`` every callback decision. A run resumed from a
+    backup (``config["resumed_from"]`` epochs were done before) holds the history, LRs
+    and times of the epochs it trained itself, and the events of every epoch.
     """
 
     history: dict[str, list[float]]
@@ -68,7 +71,8 @@ class Run:
         import pandas as pd
 
         frame = pd.DataFrame({k: list(v) for k, v in self.history.items()})
-        frame.index = range(1, len(frame) + 1)
+        first = self.config.get("resumed_from", 0) + 1
+        frame.index = range(first, first + len(frame))
         frame.index.name = "epoch"
         if len(self.lrs) == len(frame):
             frame["lr"] = self.lrs
@@ -122,6 +126,38 @@ class StopWhen(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
+_LOG_STARTS = "cbteach-eventlogs.json"  # in the backup folder: where each log's run began
+
+
+def resume_logs(backup_dir: str | Path, callbacks: Sequence[keras.callbacks.Callback]) -> int:
+    """Make the EventLog files of ``callbacks`` continue the run backed up in ``backup_dir``.
+
+    Returns how many epochs the backup holds (0: a fresh start). On a fresh start it
+    notes in the backup folder where each log file ends, i.e. where this run's events
+    begin. On a resume it cuts each file back to the backup's last epoch
+    (:meth:`EventLog.resume`): the events of the epoch that was interrupted are dropped,
+    because Keras trains that epoch again. Logs without a file are left as they are.
+    """
+    backup_dir = Path(backup_dir)
+    done = epochs_done(backup_dir)
+    logs = {str(log.path.resolve()): log for log in _event_logs(callbacks) if log.path}
+    record = backup_dir / _LOG_STARTS
+    starts = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
+    for key, log in logs.items():
+        if key in starts:
+            log.resume(done, starts[key])
+        else:
+            starts[key] = log.end_offset()
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    _write_atomic(record, json.dumps(starts, ensure_ascii=False))
+    return done
+
+
+def _event_logs(callbacks: Sequence[keras.callbacks.Callback]) -> list[EventLog]:
+    logs = [cb.log for cb in callbacks if isinstance(getattr(cb, "log", None), EventLog)]
+    return list({id(log): log for log in logs}.values())
+
+
 def describe_callback(callback) -> dict:
     """``{"class": "EarlyStopping", "patience": 3, ...}``: the arguments it was built with."""
     arguments = getattr(callback, "arguments", None)
@@ -143,6 +179,8 @@ def train(
     name: str = "",
     stop: threading.Event | None = None,
     extra_callbacks: Sequence[keras.callbacks.Callback] = (),
+    backup_dir: str | Path | None = None,
+    **misspelled: object,
 ) -> Run:
     """Train a real MNIST model with ``callbacks`` and return the :class:`Run`.
 
@@ -151,10 +189,30 @@ def train(
     ``learning_rate``) or an already compiled Keras model. ``extra_callbacks`` (progress
     bars, printers) run before ``callbacks`` at each hook and are not part of the config.
     ``stop``, when set from another thread, ends training after the current epoch.
+
+    ``backup_dir``: at the end of every epoch, back up the weights, the optimizer's state
+    (its step count and learning rate) and the number of finished epochs into this folder
+    (:class:`cbteach.checkpoints.BackupAndRestore`, Keras' callback with atomic writes).
+    If the run is interrupted (a killed process, a restarted kernel, an interrupted
+    cell), calling ``train`` again with the same arguments resumes after the last
+    finished epoch, and each callback's EventLog file continues where it stopped, every
+    epoch in it once. Give the backup a folder of its own: Keras deletes the folder when
+    training ends. Keras does not back up the callbacks' own counters (EarlyStopping's
+    and ReduceLROnPlateau's ``wait`` and ``best``, ModelCheckpoint's ``best`` in a new
+    process), nor the random generators: they start afresh after a resume
+    (docs/FAULTS.md says what that changes).
     """
     from cbteach.data import load_mnist
     from cbteach.models import build_model, compile_model
+    from cbteach.validation import check_train_arguments
 
+    check_train_arguments(  # a typo or an impossible value, in the learner's language
+        misspelled,
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        callbacks=callbacks,
+    )
     if data is None:
         data = load_mnist(verbose=verbose > 0)
     keras.utils.set_random_seed(seed)
@@ -165,6 +223,14 @@ def train(
         model_name = model.name
     recorder = EpochRecorder()
     helpers = [StopWhen(stop)] if stop is not None else []
+    resumed = {}
+    if backup_dir is not None:
+        # last, so that an epoch is backed up only after every event of it is written
+        helpers.append(BackupAndRestore(str(backup_dir)))
+        resumed = {
+            "backup_dir": str(backup_dir),
+            "resumed_from": resume_logs(backup_dir, callbacks),
+        }
     history = model.fit(
         data.x_train,
         data.y_train,
@@ -174,10 +240,9 @@ def train(
         callbacks=[recorder, *extra_callbacks, *callbacks, *helpers],
         verbose=verbose,
     )
-    logs = [cb.log for cb in callbacks if isinstance(getattr(cb, "log", None), EventLog)]
     return Run(
         history={k: [float(x) for x in v] for k, v in history.history.items()},
-        events=EventLog.merge(logs),
+        events=EventLog.merge(_event_logs(callbacks)),
         lrs=recorder.lrs,
         epoch_times=recorder.epoch_times,
         device=device.describe(),
@@ -189,6 +254,7 @@ def train(
             "learning_rate": learning_rate,
             "seed": seed,
             "callbacks": [describe_callback(cb) for cb in callbacks],
+            **resumed,
         },
         name=name,
         model=model,

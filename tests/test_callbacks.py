@@ -91,16 +91,65 @@ def random_settings(rng: np.random.Generator) -> dict:
     return settings
 
 
+def compares(callback) -> bool:
+    """Whether the monitored value decides anything (a checkpoint saving every epoch: no)."""
+    return getattr(callback, "save_best_only", True)
+
+
+class Guarded(keras.callbacks.Callback):
+    """A plain Keras callback behind cbteach's guard: the reference cbteach must match.
+
+    An epoch whose monitored value is missing, or NaN or infinite, is not handed to the
+    callback (when the value decides anything). A missing value stops training; a value
+    that is not finite stops it when the callback is EarlyStopping, as TerminateOnNaN would.
+    Every other epoch is plain Keras.
+    """
+
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+        self.stopped_at = None  # the epoch at which the guard stopped an EarlyStopping
+
+    def set_model(self, model):
+        super().set_model(model)
+        self.inner.set_model(model)
+
+    def set_params(self, params):
+        super().set_params(params)
+        self.inner.set_params(params)
+
+    def on_train_begin(self, logs=None):
+        self.inner.on_train_begin(logs)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.inner.on_epoch_begin(epoch, logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = logs.get(self.inner.monitor)
+        if compares(self.inner) and value is None:
+            self.model.stop_training = True
+        elif compares(self.inner) and not math.isfinite(value):
+            if isinstance(self.inner, keras.callbacks.EarlyStopping):
+                self.model.stop_training = True
+                self.stopped_at = epoch
+        else:
+            self.inner.on_epoch_end(epoch, logs)
+
+    def on_train_end(self, logs=None):
+        self.inner.on_train_end(logs)
+
+
 class Watcher(keras.callbacks.Callback):
     """Placed after the plain callbacks: what their state is at the end of each epoch."""
 
-    def __init__(self, es, rlr, saves):
+    def __init__(self, es, rlr, saves, es_guard):
         super().__init__()
-        self.es, self.rlr, self.saves = es, rlr, saves
+        self.es, self.rlr, self.saves, self.es_guard = es, rlr, saves, es_guard
         self.rows = []
 
     def on_epoch_end(self, epoch, logs=None):
         saved = self.saves[-1] if self.saves and self.saves[-1][0] == epoch else None
+        keras_stop = self.es.stopped_epoch == epoch > 0 and bool(self.model.stop_training)
         self.rows.append(
             {
                 "es_wait": self.es.wait,
@@ -109,6 +158,7 @@ class Watcher(keras.callbacks.Callback):
                 "rlr_best": self.rlr.best,
                 "lr": float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)),
                 "stop": bool(self.model.stop_training),
+                "es_stopped": keras_stop or self.es_guard.stopped_at == epoch,
                 "saved": saved[1] if saved else None,
             }
         )
@@ -125,7 +175,8 @@ def run_plain(settings, curve, model):
     es = keras.callbacks.EarlyStopping(**settings["es"])
     rlr = keras.callbacks.ReduceLROnPlateau(**settings["rlr"])
     mc = keras.callbacks.ModelCheckpoint(**settings["mc"])
-    watcher = Watcher(es, rlr, saves)
+    guarded = [Guarded(mc), Guarded(rlr), Guarded(es)]
+    watcher = Watcher(es, rlr, saves, guarded[2])
     epoch_box = [0]
 
     class Epoch(keras.callbacks.Callback):
@@ -142,7 +193,7 @@ def run_plain(settings, curve, model):
         original_set(weights)
 
     with spy(model, "save_weights", save_weights), spy(model, "set_weights", set_weights):
-        ran, lrs = drive([Epoch(), mc, rlr, es, watcher], curve, model, learning_rate=1e-3)
+        ran, lrs = drive([Epoch(), *guarded, watcher], curve, model, learning_rate=1e-3)
     return ran, lrs, watcher.rows, bool(restored)
 
 
@@ -157,7 +208,19 @@ def run_cbteach(settings, curve, model):
     return ran, lrs, log
 
 
+def expected_guard(callback: str, settings: dict, curve: dict, epoch: int) -> str | None:
+    """The reason cbteach's guard gives at this (1-based) epoch, or None: Keras decides."""
+    if not settings.get("save_best_only", True):
+        return None
+    if settings["monitor"] not in curve:
+        return "events.mc_stopped_missing" if callback == "mc" else "events.stopped_missing"
+    if math.isfinite(curve[settings["monitor"]][epoch - 1]):
+        return None
+    return f"events.{callback}_not_finite"
+
+
 @pytest.mark.filterwarnings("ignore:.*(not available|only with val_acc).*:UserWarning")
+@pytest.mark.filterwarnings("ignore::cbteach.validation.InputWarning")
 def test_cbteach_decides_exactly_as_keras_on_random_curves(models):
     plain_model, our_model = models
     rng = np.random.default_rng(20261127)
@@ -177,7 +240,17 @@ def test_cbteach_decides_exactly_as_keras_on_random_curves(models):
             at = f"{where}, epoch {epoch}"
             assert es.wait_after == row["es_wait"], at
             assert same(es.best_after, row["es_best"]), at
-            assert (es.action is Action.STOPPED) == (row["stop"] and epoch == ran), at
+            assert (es.action is Action.STOPPED) == row["es_stopped"], at
+            assert not row["stop"] or epoch == ran, at  # a stop ends the run
+            # an epoch whose monitored value is missing or not finite is not Keras' to decide
+            for short, event in (("es", es), ("rlr", rlr), ("mc", mc)):
+                guard = expected_guard(short, settings[short], curve, epoch)
+                if guard is not None:
+                    assert event.reason == guard, at
+                    assert event.action is not Action.SAVED, at
+                else:
+                    assert event.action not in (Action.NOT_FINITE, Action.MISSING), at
+                    assert "not_finite" not in event.reason, at
             assert rlr.wait_after == row["rlr_wait"], at
             assert same(rlr.best_after, row["rlr_best"]), at
             assert rlr.lr_after == pytest.approx(row["lr"], rel=1e-6), at

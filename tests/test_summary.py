@@ -143,3 +143,41 @@ def test_no_callbacks_and_the_language_in_use(overfit):
 
 def _head(history, n):
     return {k: v[:n] for k, v in history.items()}
+
+
+def _curve_run(curve: dict, callbacks) -> object:
+    from cbteach.events import EventLog
+    from cbteach.replay import replay
+    from cbteach.training import Run
+
+    recorded = Run(history=curve, events=EventLog(), lrs=[1e-3] * len(curve["val_loss"]))
+    return replay(recorded, callbacks)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_non_finite_stop_is_not_told_as_lost_patience(lang):
+    from cbteach import EarlyStopping
+
+    curve = {"loss": [1.0, 0.9, 0.8, 0.7], "val_loss": [1.0, 0.8, float("nan"), 0.7]}
+    run = _curve_run(curve, [EarlyStopping(patience=5, restore_best_weights=True)])
+    lines = summarize(run, lang)
+    text = " ".join(lines)
+    assert run.stopped_epoch == 3
+    assert "nan" in text
+    assert ("has not improved" not in text) and ("나아지지 않았습니다" not in text)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_missing_monitor_stop_is_told_as_a_stop(lang):
+    import warnings
+
+    from cbteach import EarlyStopping
+
+    curve = {"loss": [1.0, 0.9, 0.8], "val_loss": [1.0, 0.8, 0.7]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        run = _curve_run(curve, [EarlyStopping(monitor="val_acc", patience=5)])
+    text = " ".join(summarize(run, lang))
+    assert run.epochs == 1
+    assert "val_acc" in text and "1" in text
+    assert ("never stops" not in text) and ("멈추지 않" not in text)
