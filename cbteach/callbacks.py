@@ -393,6 +393,11 @@ class ModelCheckpoint(_Observed, keras.callbacks.ModelCheckpoint):
         super().__init__(*args, **kwargs)
         self.write = write
         self._saved: list[str] = []
+        # Keras' ModelCheckpoint overrides on_train_batch_end even when it saves per epoch,
+        # which makes Keras run every batch-end hook inline (a host sync per step on the
+        # backends that dispatch them to a thread pool: JAX, PyTorch). Saving per epoch, our
+        # batch hook does nothing, so it is safe to dispatch asynchronously.
+        self.async_safe = self.save_freq == "epoch"
 
     def _save_model(self, epoch, batch, logs):
         self._saved = []

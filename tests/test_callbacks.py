@@ -418,3 +418,20 @@ def test_events_share_one_log_and_record_keras_state(models, tmp_path):
 def test_package_exports_the_three_callbacks():
     for name in ("ModelCheckpoint", "ReduceLROnPlateau", "EarlyStopping"):
         assert getattr(cbteach, name) is getattr(cbteach.callbacks, name)
+
+
+def test_an_epoch_checkpoint_does_not_force_a_sync_per_batch(monkeypatch):
+    """On backends that dispatch batch hooks to a thread pool (JAX, PyTorch), plain Keras'
+    ModelCheckpoint forces them inline even when saving per epoch; cbteach's does not."""
+    from keras.src import backend as keras_backend
+    from keras.src.callbacks.callback_list import CallbackList
+
+    monkeypatch.setattr(keras_backend, "IS_THREAD_SAFE", True)
+
+    def dispatched_async(callback) -> bool:
+        return CallbackList([callback])._async_train
+
+    assert not dispatched_async(keras.callbacks.ModelCheckpoint("best.keras"))
+    assert dispatched_async(ModelCheckpoint("best.keras"))
+    assert not dispatched_async(ModelCheckpoint("b{batch}.keras", save_freq=5))
+    assert dispatched_async(EarlyStopping()) and dispatched_async(ReduceLROnPlateau())
