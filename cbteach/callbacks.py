@@ -27,6 +27,7 @@ import keras
 import numpy as np
 
 from cbteach import validation
+from cbteach.checkpoints import remove_leftovers_beside, write_atomically
 from cbteach.events import Action, Event, EventLog
 
 __all__ = ["EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau"]
@@ -132,10 +133,10 @@ class _Observed:
         validation.check_callback(self._keras_class, arguments)
         super().__init__(*args, **kwargs)
         validation.warn_callback(self._keras_class, arguments)
-        self._observe(log, explain, args, kwargs)
+        self._observe(log, explain, arguments)
 
-    def _observe(self, log: EventLog | None, explain: bool, args: tuple, kwargs: dict) -> None:
-        self.arguments = _arguments(self._keras_class, args, kwargs)
+    def _observe(self, log: EventLog | None, explain: bool, arguments: dict) -> None:
+        self.arguments = arguments
         self.log = log if log is not None else EventLog()
         self.explain = bool(explain)
         self._best_epoch: int | None = None
@@ -406,8 +407,6 @@ class ModelCheckpoint(_Observed, keras.callbacks.ModelCheckpoint):
             if self._should_save_model(epoch, batch, logs, filepath):
                 self._saved.append(filepath)
             return
-        from cbteach.checkpoints import write_atomically
-
         model = self.model
         method = "save_weights" if self.save_weights_only else "save"
         original = getattr(model, method)
@@ -423,8 +422,6 @@ class ModelCheckpoint(_Observed, keras.callbacks.ModelCheckpoint):
             super()._save_model(epoch, batch, logs)
 
     def on_train_begin(self, logs=None):
-        from cbteach.checkpoints import remove_leftovers_beside
-
         super().on_train_begin(logs)
         if self.write:
             remove_leftovers_beside(self.filepath)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from cbteach import i18n
+from cbteach.checkpoints import write_atomically
 
 
 class Action(str, Enum):
@@ -143,16 +144,6 @@ def _end_cleanly(path: Path) -> None:
             stream.truncate(cut)
 
 
-def _replace_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it onto ``path``."""
-    temporary = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-    with temporary.open("wb") as stream:
-        stream.write(data)
-        stream.flush()
-        os.fsync(stream.fileno())
-    os.replace(temporary, path)
-
-
 class EventLog:
     """The events of a run, in order; optionally streamed to a JSONL file as they happen.
 
@@ -222,7 +213,8 @@ class EventLog:
                 events.append(event)
             else:
                 dropped += 1
-        _replace_file(self.path, data[:start] + b"".join(lines))
+        kept = data[:start] + b"".join(lines)
+        write_atomically(str(self.path), lambda temporary: Path(temporary).write_bytes(kept))
         self.events = events
         return dropped
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
+from cbteach.checkpoints import write_atomically
 from cbteach.events import EventLog
 from cbteach.training import Run
 
@@ -122,11 +121,8 @@ def write(record: dict, path: str | Path) -> Path:
     validate(record)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as stream:
-        json.dump(record, stream, ensure_ascii=False, indent=1)
-        stream.write("\n")
-    os.replace(tmp, path)
+    text = json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+    write_atomically(str(path), lambda temporary: Path(temporary).write_text(text, "utf-8"))
     return path
 
 

@@ -13,7 +13,7 @@ import keras
 
 from cbteach import device
 from cbteach.callbacks import current_lr
-from cbteach.checkpoints import BackupAndRestore, epochs_done
+from cbteach.checkpoints import BackupAndRestore, epochs_done, write_atomically
 from cbteach.events import Action, Event, EventLog, first
 
 
@@ -92,9 +92,7 @@ class Run:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_atomically(str(path), lambda temporary: Path(temporary).write_text(text, "utf-8"))
 
 
 class EpochRecorder(keras.callbacks.Callback):
