@@ -47,14 +47,19 @@ def build_model(name: str = "cnn", *, seed: int = 0) -> keras.Model:
     )
 
 
-def compile_model(model: keras.Model, *, learning_rate: float = 1e-3) -> keras.Model:
+def compile_model(
+    model: keras.Model, *, learning_rate: float = 1e-3, steps_per_execution: int = 1
+) -> keras.Model:
     """Compile ``model`` with Adam(``learning_rate``), sparse categorical cross-entropy and accuracy.
 
     Returns the same model, so ``compile_model(build_model())`` reads as one step.
+    ``steps_per_execution``: batches per call into the compiled step (Keras' argument);
+    above 1, Keras calls the batch hooks once per that many batches.
     """
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
+        steps_per_execution=steps_per_execution,
     )
     return model

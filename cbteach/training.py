@@ -11,10 +11,30 @@ from pathlib import Path
 
 import keras
 
-from cbteach import device
+from cbteach import device, i18n
 from cbteach.callbacks import current_lr
 from cbteach.checkpoints import BackupAndRestore, epochs_done, write_atomically
 from cbteach.events import Action, Event, EventLog, first
+from cbteach.models import build_model, compile_model
+
+STEPS_PER_EXECUTION = 32
+"""Batches per call into the compiled training step when no callback acts on single batches.
+
+On the lessons' MLP (batch 32, 125 batches an epoch) this makes a TensorFlow epoch on a CPU
+about 1.4 times as fast (benchmarks/RESULTS.md). Every number trained stays the same, bit for
+bit (tests/test_training.py compares), and the epoch hooks are called as before; only the
+batch hooks would be called once per 32 batches, so a callback that has batch hooks (an
+integer ``save_freq``, a ``HookTrace``) gets a model that runs one batch per call.
+"""
+
+BATCH_HOOKS = (
+    "on_batch_begin",
+    "on_batch_end",
+    "on_train_batch_begin",
+    "on_train_batch_end",
+    "on_test_batch_begin",
+    "on_test_batch_end",
+)
 
 
 @dataclass
@@ -156,6 +176,37 @@ def _event_logs(callbacks: Sequence[keras.callbacks.Callback]) -> list[EventLog]
     return list({id(log): log for log in logs}.values())
 
 
+def needs_every_batch(callbacks: Sequence[keras.callbacks.Callback]) -> bool:
+    """Does one of ``callbacks`` act on single batches (so each batch must be its own call)?
+
+    A callback does when it overrides one of Keras' batch hooks (:data:`BATCH_HOOKS`; Keras
+    marks the base class' empty hooks with ``_is_default``), except a checkpoint or backup
+    that saves per epoch (``save_freq="epoch"``), whose batch hook does nothing.
+    """
+    for callback in callbacks:
+        if getattr(callback, "save_freq", None) == "epoch":
+            continue
+        for name in BATCH_HOOKS:
+            hook = getattr(callback, name, None)
+            if hook is not None and not getattr(hook, "_is_default", False):
+                return True
+    return False
+
+
+def _build_before_seeding(model: keras.Model, data, batch_size: int) -> None:
+    """Let Keras finish building a new model before the seed is set.
+
+    On a model's first ``fit`` Keras builds the compiled metrics from one batch of the
+    training data; on JAX that batch costs one extra shuffle drawn after the seed was set,
+    so a new model's first run and every later run of it would see the batches in another
+    order. Evaluating a few validation images (never shuffled) builds them first.
+    """
+    if all(getattr(metric, "built", True) for metric in model.metrics):
+        return
+    n = max(1, min(batch_size, len(data.y_val)))
+    model.evaluate(data.x_val[:n], data.y_val[:n], batch_size=n, verbose=0)
+
+
 def describe_callback(callback) -> dict:
     """``{"class": "EarlyStopping", "patience": 3, ...}``: the arguments it was built with."""
     arguments = getattr(callback, "arguments", None)
@@ -201,8 +252,7 @@ def train(
     (docs/FAULTS.md says what that changes).
     """
     from cbteach.data import load_mnist
-    from cbteach.models import build_model, compile_model
-    from cbteach.validation import check_train_arguments
+    from cbteach.validation import check_labels, check_train_arguments
 
     check_train_arguments(  # a typo or an impossible value, in the learner's language
         misspelled,
@@ -213,12 +263,19 @@ def train(
     )
     if data is None:
         data = load_mnist(verbose=verbose > 0)
-    keras.utils.set_random_seed(seed)
+    check_labels(data)
     if isinstance(model, str):
         model_name = model
-        model = compile_model(build_model(model, seed=seed), learning_rate=learning_rate)
+        every_batch = needs_every_batch([*extra_callbacks, *callbacks])
+        model = compile_model(
+            build_model(model, seed=seed),
+            learning_rate=learning_rate,
+            steps_per_execution=1 if every_batch else STEPS_PER_EXECUTION,
+        )
     else:
         model_name = model.name
+    _build_before_seeding(model, data, batch_size)
+    keras.utils.set_random_seed(seed)  # the shuffles, dropout masks: the same for every run
     recorder = EpochRecorder()
     helpers = [StopWhen(stop)] if stop is not None else []
     resumed = {}
@@ -251,9 +308,76 @@ def train(
             "batch_size": batch_size,
             "learning_rate": learning_rate,
             "seed": seed,
+            "steps_per_execution": getattr(model, "steps_per_execution", 1),
             "callbacks": [describe_callback(cb) for cb in callbacks],
             **resumed,
         },
         name=name,
         model=model,
     )
+
+
+class Retrainer:
+    """Train one compiled model again and again, each run from the same starting point.
+
+    :func:`train` builds and compiles a new model for every run, and Keras traces its
+    training and evaluation steps again on the first ``fit``. A ``Retrainer`` does that
+    once: it builds and compiles ``model`` (a name from :data:`cbteach.models.MODELS`),
+    keeps the starting state (the weights, the dropout layers' random state, and the
+    optimizer's step count, learning rate and moments) and puts it back before every run.
+    So a learner's tenth retrain with other callback settings trains exactly as a fresh
+    ``train(callbacks, model=model, learning_rate=..., seed=...)`` would: the same
+    numbers, value for value (tests/test_training.py compares), only sooner.
+
+    All its runs share one model: ``run.model`` holds the weights of the latest run.
+    Callbacks that act on single batches (:func:`needs_every_batch`) get a fresh model
+    from :func:`train` instead, because this one runs ``steps_per_execution`` batches
+    per call.
+
+    >>> retrainer = Retrainer("mlp", learning_rate=3e-3)
+    >>> runs = [retrainer.train([cbteach.EarlyStopping(patience=p)]) for p in (2, 5)]
+    """
+
+    def __init__(
+        self,
+        model: str = "cnn",
+        *,
+        learning_rate: float = 1e-3,
+        seed: int = 0,
+        steps_per_execution: int = STEPS_PER_EXECUTION,
+    ) -> None:
+        self.name = model
+        self.learning_rate = learning_rate
+        self.seed = seed
+        self.model = compile_model(
+            build_model(model, seed=seed),
+            learning_rate=learning_rate,
+            steps_per_execution=steps_per_execution,
+        )
+        optimizer = self.model.optimizer
+        optimizer.build(self.model.trainable_variables)  # its moments exist from now on
+        self._variables = [*self.model.variables, *optimizer.variables]
+        self._start = [keras.ops.convert_to_numpy(v.value) for v in self._variables]
+        self.runs = 0
+
+    def reset(self) -> keras.Model:
+        """Put the model back in its starting state and return it."""
+        for variable, value in zip(self._variables, self._start, strict=True):
+            variable.assign(value)
+        self.model.stop_training = False
+        return self.model
+
+    def train(self, callbacks: Sequence[keras.callbacks.Callback] = (), **kwargs) -> Run:
+        """:func:`train` ``callbacks`` on the reset model; ``kwargs`` as :func:`train` takes them.
+
+        ``model``, ``learning_rate`` and ``seed`` belong to the retrainer and cannot be given.
+        """
+        own = sorted(set(kwargs) & {"model", "learning_rate", "seed"})
+        if own:
+            raise TypeError(i18n.t("training.retrainer_fixed", names=", ".join(own)))
+        settings = {"learning_rate": self.learning_rate, "seed": self.seed}
+        every_batch = needs_every_batch([*kwargs.get("extra_callbacks", ()), *callbacks])
+        if every_batch and self.model.steps_per_execution > 1:
+            return train(callbacks, model=self.name, **settings, **kwargs)
+        self.runs += 1
+        return train(callbacks, model=self.reset(), **settings, **kwargs)

@@ -1,0 +1,118 @@
+"""The fast retrain path: one compiled model reset between runs, several batches per call.
+
+Speed is measured in benchmarks/ (make bench), never here; these tests prove that the fast
+path trains exactly what the slow one does and falls back where it must.
+"""
+
+from __future__ import annotations
+
+import keras
+import pytest
+
+import cbteach
+from cbteach.data import load_mnist
+from cbteach.hooks import HookTrace
+from cbteach.training import STEPS_PER_EXECUTION, Retrainer, needs_every_batch, train
+
+
+@pytest.fixture(scope="module")
+def data():
+    full = load_mnist("sample", verbose=False)
+    # 640 images: 20 batches of 32, so steps_per_execution=32 puts a whole epoch in one call
+    full.x_train, full.y_train = full.x_train[:640], full.y_train[:640]
+    return full
+
+
+def plateau_then_stop(patience: int, factor: float) -> list[keras.callbacks.Callback]:
+    """Callbacks that change the model's state: an LR cut and a restore of the best weights."""
+    return [
+        cbteach.ReduceLROnPlateau(monitor="loss", mode="max", patience=1, factor=factor),
+        cbteach.EarlyStopping(monitor="loss", mode="max", patience=2, restore_best_weights=True),
+    ]
+
+
+def batch_hook() -> keras.callbacks.Callback:
+    return keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: None)
+
+
+@pytest.mark.parametrize(
+    ("callbacks", "expected"),
+    [
+        ([], False),
+        ([cbteach.EarlyStopping(), cbteach.ReduceLROnPlateau()], False),
+        ([keras.callbacks.EarlyStopping(), keras.callbacks.History()], False),
+        ([cbteach.ModelCheckpoint("m.keras")], False),  # save_freq="epoch": its hook is empty
+        ([keras.callbacks.ModelCheckpoint("m.keras")], False),
+        ([keras.callbacks.BackupAndRestore("backup")], False),
+        ([cbteach.ModelCheckpoint("m.keras", save_freq=5)], True),
+        ([keras.callbacks.ModelCheckpoint("m.keras", save_freq=5)], True),
+        ([cbteach.EarlyStopping(), batch_hook()], True),
+        ([keras.callbacks.LambdaCallback(on_test_batch_begin=lambda b, logs: None)], True),
+        ([HookTrace()], True),
+    ],
+)
+def test_which_callbacks_need_every_batch(callbacks, expected):
+    assert needs_every_batch(callbacks) is expected
+
+
+def test_several_batches_per_call_train_the_same_numbers(data):
+    fast = train([], data=data, model="mlp", epochs=3, batch_size=32, learning_rate=3e-3)
+    slow = train(
+        [batch_hook()], data=data, model="mlp", epochs=3, batch_size=32, learning_rate=3e-3
+    )
+    assert fast.config["steps_per_execution"] == STEPS_PER_EXECUTION > 1
+    assert slow.config["steps_per_execution"] == 1  # a batch hook: one batch per call
+    assert fast.history == slow.history and fast.lrs == slow.lrs
+
+
+def test_a_batch_hook_still_sees_every_batch(data):
+    seen = []
+    hook = keras.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: seen.append(b))
+    train([hook], data=data, model="mlp", epochs=1, batch_size=32)
+    assert seen == list(range(20))
+
+
+def test_every_retrain_starts_from_the_same_state(data):
+    retrainer = Retrainer("mlp", learning_rate=3e-3)
+    kwargs = {"data": data, "epochs": 6, "batch_size": 32}
+    first = retrainer.train(plateau_then_stop(1, 0.5), **kwargs)
+    other = retrainer.train(plateau_then_stop(1, 0.2), **kwargs)
+    again = retrainer.train(plateau_then_stop(1, 0.5), **kwargs)
+    assert first.lr_cuts and first.restored_epoch  # the first run moved the LR and the weights
+    assert other.lrs != first.lrs  # another factor: another run
+    assert again.history == first.history and again.lrs == first.lrs
+    assert [e.to_dict() for e in again.events] == [e.to_dict() for e in first.events]
+    assert retrainer.runs == 3 and again.model is first.model  # one model, reset each time
+    assert again.config["learning_rate"] == 3e-3 and again.config["model"] == "mlp"
+
+
+def test_a_retrain_trains_what_a_fresh_model_trains(data):
+    retrainer = Retrainer("mlp", learning_rate=3e-3, seed=2)
+    kwargs = {"data": data, "epochs": 5, "batch_size": 32}
+    retrainer.train(plateau_then_stop(1, 0.5), **kwargs)  # leaves a cut LR and restored weights
+    reused = retrainer.train(plateau_then_stop(2, 0.2), **kwargs)
+    fresh = train(plateau_then_stop(2, 0.2), model="mlp", learning_rate=3e-3, seed=2, **kwargs)
+    assert reused.history == fresh.history and reused.lrs == fresh.lrs
+
+
+def test_retrainer_runs_with_a_batch_hook_on_a_fresh_model(data):
+    seen = []
+    hook = keras.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: seen.append(b))
+    retrainer = Retrainer("mlp")
+    run = retrainer.train([hook], data=data, epochs=1, batch_size=32)
+    assert seen == list(range(20)) and run.model is not retrainer.model
+    assert run.config["steps_per_execution"] == 1 and retrainer.runs == 0
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_retrainer_says_what_it_fixes(data, lang):
+    cbteach.set_language(lang)
+    with pytest.raises(TypeError, match="learning_rate") as caught:
+        Retrainer("mlp").train([], data=data, epochs=1, learning_rate=1e-2)
+    assert "Retrainer(" in str(caught.value)
+
+
+def test_an_unknown_model_name_is_refused_in_the_learners_language():
+    cbteach.set_language("ko")
+    with pytest.raises(ValueError, match="모델"):
+        Retrainer("resnet")
