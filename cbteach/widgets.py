@@ -44,7 +44,7 @@ from cbteach.events import EventLog
 from cbteach.plots import Timeline, figure_png, plot_compare
 from cbteach.replay import Replayer
 from cbteach.summary import summarize
-from cbteach.training import Run
+from cbteach.training import Retrainer, Run
 
 __all__ = [
     "CALLBACKS",
@@ -109,6 +109,8 @@ _SETTING_CONTROLS = tuple(k for k in CONTROLS if k in DEFAULTS)
 
 #: One lock for every playground of the kernel: a retrain's thread and the notebook's own
 #: thread never update widgets or draw (matplotlib is not thread-safe) at the same time.
+_SLIDERS = (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider, widgets.SelectionSlider)
+_SLIDER_WIDTH = "27em"  # label, track and readout of the longest label ("검사 시작 에포크(...)")
 _UI_LOCK = threading.RLock()
 _ERROR_CHARS = 300  # a status line shows at most this much of an error message
 _WAIT_STEP_S = 0.25  # wait() waits in short steps, so an interrupt reaches it on every OS
@@ -137,6 +139,11 @@ class _Retrain:
 
 #: The last retrain started in this kernel, over all playgrounds (``done`` once it ended).
 _active: _Retrain | None = None
+# Compiled models that retrains reuse, by (model name, learning rate): a retrain resets one
+# instead of building, compiling and tracing a new model (benchmarks/RESULTS.md: the loop is
+# over twice as fast). Only one retrain runs at a time in a kernel (_active), so no two
+# threads ever train one of them at once.
+_RETRAINERS: dict[tuple[str, float], Retrainer] = {}
 
 
 # ---------------------------------------------------------------------- plain functions
@@ -490,7 +497,8 @@ class Playground:
         w["es_min_delta"] = widgets.FloatSlider(
             value=s["es_min_delta"], min=0.0, max=0.05, step=0.001, readout_format=".3f", **slider
         )
-        w["restore_best_weights"] = widgets.Checkbox(value=bool(s["restore_best_weights"]))
+        box = {"indent": False, "style": wide}  # the whole label shows, not "restore_best…"
+        w["restore_best_weights"] = widgets.Checkbox(value=bool(s["restore_best_weights"]), **box)
         w["start_from_epoch"] = widgets.IntSlider(
             value=s["start_from_epoch"], min=0, max=30, **slider
         )
@@ -527,7 +535,7 @@ class Playground:
         w["min_lr"] = widgets.SelectionSlider(
             options=[(f"{x:g}", x) for x in min_lrs], value=float(s["min_lr"]), **slider
         )
-        w["save_best_only"] = widgets.Checkbox(value=bool(s["save_best_only"]))
+        w["save_best_only"] = widgets.Checkbox(value=bool(s["save_best_only"]), **box)
         w["language"] = widgets.ToggleButtons(options=LANGUAGES, value=self.lang)
         w["retrain_button"] = widgets.Button(button_style="primary", icon="play")
         w["cancel_button"] = widgets.Button(button_style="warning", icon="stop", disabled=True)
@@ -552,6 +560,9 @@ class Playground:
         w["image"] = widgets.Image(format="png", layout=widgets.Layout(max_width="1100px"))
         w["summary"] = widgets.HTML()
         w["status"] = widgets.Label()
+        for widget in w.values():  # a long label must not squeeze the track to nothing
+            if isinstance(widget, _SLIDERS):
+                widget.layout.width = _SLIDER_WIDTH
         self.w = w
 
     def _layout(self) -> None:
@@ -892,7 +903,6 @@ class Playground:
 
     def _train(self, job: _Retrain, callbacks: list[keras.callbacks.Callback]) -> None:
         """The training thread: train, keep the run, and always leave the buttons usable."""
-        from cbteach import training
         from cbteach.data import load_mnist
 
         started = time.perf_counter()
@@ -903,11 +913,14 @@ class Playground:
             self._post(
                 job, "status_training", index=job.index, model=_model_name(job), epochs=job.epochs
             )
-            run = training.train(
+            setup = dict(job.setup)
+            model = setup.pop("model")
+            trainer = _retrainer(model, setup.pop("learning_rate"))
+            run = trainer.train(
                 callbacks,
                 data=self._data,
                 epochs=job.epochs,
-                **job.setup,
+                **setup,
                 stop=job.stop,
                 extra_callbacks=[ProgressCallback(lambda e, logs: self._report(job, e, logs))],
             )
@@ -1100,6 +1113,32 @@ class Playground:
 
 
 # ---------------------------------------------------------------------- the kernel's retrain
+def _retrainer(model: str | keras.Model, learning_rate: float):
+    """What trains a retrain: the shared :class:`Retrainer` of a model name, or ``train``
+    on a model the learner compiled (trained on from its current weights, as before)."""
+    if not isinstance(model, str):
+        return _GivenModel(model, learning_rate)
+    key = (model, float(learning_rate))
+    if key not in _RETRAINERS:
+        _RETRAINERS[key] = Retrainer(model, learning_rate=learning_rate)
+    return _RETRAINERS[key]
+
+
+@dataclasses.dataclass
+class _GivenModel:
+    """A learner's own compiled model, trained by :func:`cbteach.training.train` as given."""
+
+    model: keras.Model
+    learning_rate: float
+
+    def train(self, callbacks, **kwargs) -> Run:
+        from cbteach import training  # looked up at call time: tests stand in for it
+
+        return training.train(
+            callbacks, model=self.model, learning_rate=self.learning_rate, **kwargs
+        )
+
+
 def _model_name(job: _Retrain) -> str:
     model = job.setup["model"]
     return str(getattr(model, "name", model))
