@@ -690,3 +690,21 @@ def check_fit_arguments(**arguments: object) -> None:
         arguments.get("validation_split")
     )
     expect_validation(arguments.get("callbacks") or (), validation)
+
+
+def check_labels(data) -> None:
+    """``data.y_train`` and ``data.y_val``: one digit 0..9 per image, as whole numbers.
+
+    Keras on TensorFlow fails on a label of 10 only inside the first batch, with a message
+    about the graph; on JAX it trains on, silently wrong. Checked before training instead.
+    """
+    import numpy as np
+
+    for name in ("y_train", "y_val"):
+        labels = np.asarray(getattr(data, name))
+        if labels.ndim != 1 or labels.dtype.kind not in "iuf":
+            shown = f"shape {labels.shape}, dtype {labels.dtype}"
+            raise ValueError(_t("labels_bad", name=f"data.{name}", value=shown))
+        wrong = labels[(labels < 0) | (labels > 9) | (labels != np.round(labels))]
+        if wrong.size:
+            raise ValueError(_t("labels_bad", name=f"data.{name}", value=repr(wrong[0].item())))

@@ -29,6 +29,7 @@ import numpy as np
 import pytest
 
 from cbteach import Action, EarlyStopping, EventLog, ModelCheckpoint, ReduceLROnPlateau, i18n
+from cbteach.data import MnistData
 from cbteach.replay import drive, standin_model
 from cbteach.training import train
 from cbteach.validation import InputWarning, check_fit_arguments, check_train_arguments
@@ -189,6 +190,10 @@ CASES = [
     c("train_epochs_fraction", "train([EarlyStopping()], epochs=2.5)", "call", T, "epochs=2"),
     c("train_epochs_text", "train([EarlyStopping()], epochs='10')", "call", T, "epochs=10"),
     c("train_batch_zero", "train([EarlyStopping()], batch_size=0)", "call", V, "batch_size=128"),
+    c("train_label_ten", "train([EarlyStopping()], data=labelled([1, 5, 10]))", "call", V,
+      'y_train.astype("int64")'),
+    c("train_labels_one_hot", "train([EarlyStopping()], data=labelled(np.eye(10)[[1, 5]]))",
+      "call", V, 'y_train.astype("int64")'),
     c("train_learning_rate_negative", "train([EarlyStopping()], learning_rate=-1e-3)", "call", V,
       "learning_rate=1e-3"),
     c("fit_batch_size_negative", "check_fit_arguments(x=x, y=y, batch_size=-32)", "call", V,
@@ -260,6 +265,14 @@ def replayed(*callbacks, **curve) -> Fitted:
     return Fitted(ran, EventLog.merge(cb.log for cb in callbacks))
 
 
+def labelled(labels) -> MnistData:
+    """A few blank images with these training labels (validation labels are all 0)."""
+    labels = np.asarray(labels)
+    images = np.zeros((len(labels), 28, 28, 1), "float32")
+    blank, zeros = np.zeros((2, 28, 28, 1), "float32"), np.zeros(2, "int64")
+    return MnistData(images, labels, blank, zeros, blank, zeros, "sample", 0, "test", "")
+
+
 def namespace() -> dict:
     rng = np.random.default_rng(0)
     return {
@@ -272,6 +285,8 @@ def namespace() -> dict:
         "ReduceLROnPlateau": ReduceLROnPlateau,
         "ModelCheckpoint": ModelCheckpoint,
         "train": train,
+        "labelled": labelled,
+        "np": np,
         "fit": fit,
         "replayed": replayed,
         "my_metric": my_metric,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
+import numpy as np
 import pytest
 
-from cbteach import EarlyStopping, ReduceLROnPlateau
+from cbteach import EarlyStopping, ReduceLROnPlateau, i18n
 from cbteach.data import load_mnist
 from cbteach.training import train
 
@@ -40,3 +42,24 @@ def test_a_set_stop_flag_ends_training_after_the_current_epoch(data):
     flag.set()
     run = train((), data=data, model="mlp", epochs=5, stop=flag)
     assert run.epochs == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "shown"),
+    [
+        ({"y_train": lambda y: np.where(y == 3, 10, y)}, "10"),
+        ({"y_val": lambda y: y - 1}, "-1"),
+        ({"y_train": lambda y: np.eye(10)[y]}, "shape (4000, 10)"),
+        ({"y_train": lambda y: y + 0.5}, ".5"),
+        ({"y_train": lambda y: y.astype(str)}, "dtype <U"),
+    ],
+)
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_labels_outside_the_ten_digits_are_refused_before_training(data, change, shown, lang):
+    i18n.set_language(lang)
+    ((name, fix),) = change.items()
+    broken = dataclasses.replace(data, **{name: fix(getattr(data, name))})
+    with pytest.raises(ValueError, match="y_train = y_train.astype") as caught:
+        train((), data=broken, model="mlp", epochs=1)
+    assert f"data.{name}" in str(caught.value) and shown in str(caught.value)
+    assert ("레이블" in str(caught.value)) is (lang == "ko")

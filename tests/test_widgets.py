@@ -539,7 +539,7 @@ def lengths_that_differ(data):
 @pytest.mark.parametrize(
     ("broken", "said"),
     [
-        (labels_out_of_range, "Received a label value of 10"),
+        (labels_out_of_range, "whole numbers 0 to 9"),
         (lengths_that_differ, "Data cardinality is ambiguous"),
     ],
 )
@@ -562,7 +562,11 @@ def test_broken_data_is_a_sentence_without_a_traceback(tiny, tmp_path, broken, s
 def test_a_setting_keras_refuses_during_training_is_a_sentence(tiny, tmp_path):
     model = build_model("mlp")  # compiled with a learning rate schedule: not settable
     schedule = keras.optimizers.schedules.ExponentialDecay(3e-3, decay_steps=100, decay_rate=0.9)
-    model.compile(keras.optimizers.Adam(schedule), "sparse_categorical_crossentropy", ["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(schedule),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     pg = tiny_playground(
         tiny,
         tmp_path,
