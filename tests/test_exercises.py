@@ -517,7 +517,7 @@ def data():
     return load_mnist("sample", seed=0, verbose=False)
 
 
-TRAIN = {"epochs": 12, "model": "mlp", "batch_size": 32, "learning_rate": 3e-3, "seed": 0}
+TRAIN = {"epochs": 20, "model": "mlp", "batch_size": 32, "learning_rate": 3e-3, "seed": 0}
 
 
 @pytest.fixture(scope="module")

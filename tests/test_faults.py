@@ -301,19 +301,24 @@ def test_a_run_killed_after_epoch_7_resumes_with_every_epoch_once(tmp_path):
     # learning rate) that the uninterrupted run had at the start of its epoch 8.
     assert resumed.begins()[0] == (8, dict(workers[0].begins())[8])
     assert resumed.done()[:2] == (7, 3)
-    cut = [e for e in theirs if e.action is Action.REDUCED_LR]
-    assert [e.epoch for e in cut][:1] == [7]  # the learning rate was cut just before the kill
+    cut = [e for e in theirs if e.action is Action.REDUCED_LR and e.epoch <= 7]
+    assert cut  # the learning rate was cut before the kill (epoch 7 on TensorFlow, 2 on JAX)
     rlr8 = {e.epoch: e for e in ours.of("ReduceLROnPlateau")}[8]
-    assert rlr8.lr_before == cut[0].lr_after
+    assert rlr8.lr_before == cut[-1].lr_after
     # What Keras does not restore: the callbacks' own counters start afresh at epoch 8.
     es8 = {e.epoch: e for e in ours.of("EarlyStopping")}[8]
     whole_es8 = {e.epoch: e for e in theirs.of("EarlyStopping")}[8]
     assert es8.best_before is None and es8.wait_before == 0
     assert rlr8.best_before is None and rlr8.wait_before == 0
-    assert whole_es8.best_before is not None and whole_es8.wait_before == 1
+    assert whole_es8.best_before is not None and whole_es8.wait_before == whole_es8_wait(theirs)
     # Nor the random generators (data order, Dropout): the resumed epoch 8 already differs.
     same = resumed.done()[2] == workers[0].done()[2]
     print(f"\nfinal weights and optimizer state equal to the uninterrupted run's: {same}")
+
+
+def whole_es8_wait(log: EventLog) -> int:
+    """EarlyStopping's wait entering epoch 8 of the uninterrupted run: its wait after epoch 7."""
+    return {e.epoch: e for e in log.of("EarlyStopping")}[7].wait_after
 
 
 # --- the pieces, in this process -------------------------------------------------------
