@@ -22,19 +22,29 @@ NB_ENV   := CBTEACH_DATA=sample CBTEACH_FAST=1 CBTEACH_OUT=$(NB_OUT) TF_CPP_MIN_
 NBVAL    := --nbval-lax --nbval-current-env --nbval-cell-timeout=600 \
 	--nbval-sanitize-with notebooks/nbval_sanitize.cfg -p no:cacheprovider
 LESSONS  ?=
+# test-backends: the Keras backends to run the suite on (default: every one installed)
+BACKENDS ?=
+BENCH_ARGS ?=
+BENCH_OUT  := bench-out
+E2E_ARTIFACTS ?= e2e-artifacts
+E2E_DOCS      ?=
+FIND_BACKENDS := import importlib.util as u; \
+	print(" ".join(b for b in ("tensorflow", "jax", "torch") if u.find_spec(b)))
 
 .DEFAULT_GOAL := help
-.PHONY: help venv venv-test demo test test-unit test-notebooks notebooks lab lint format \
-	clean distclean
+.PHONY: help venv venv-test venv-backends demo test test-unit test-notebooks test-backends \
+	bench e2e notebooks lab lint format clean distclean
 
 help: ## List the targets (default)
 	@echo "Usage: make <target> [PYTHON=python3] [DEMO_ARGS='--out demo-out'] [PYTEST_ARGS=...]"
 	@echo
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 venv: $(VENV)/.stamp-runtime ## Create .venv and install cbteach (editable)
 
 venv-test: $(VENV)/.stamp-test ## Create .venv and install cbteach with the [test] extra
+
+venv-backends: $(VENV)/.stamp-backends ## venv-test, plus JAX (the [jax] extra) for test-backends
 
 $(VENV_PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +59,10 @@ $(VENV)/.stamp-test: pyproject.toml | $(VENV_PY)
 	$(VENV_PY) -m pip install -e ".[test]"
 	@touch $@
 
+$(VENV)/.stamp-backends: $(VENV)/.stamp-test
+	$(VENV_PY) -m pip install -e ".[test,jax]"
+	@touch $@
+
 demo: venv ## Run the demo: python -m cbteach demo $(DEMO_ARGS)
 	$(VENV_PY) -m cbteach demo $(DEMO_ARGS)
 
@@ -61,6 +75,30 @@ test-unit: venv-test ## ruff check, then pytest tests/ (offline sample data, Agg
 test-notebooks: venv-test ## nbval: run notebooks/ko and notebooks/en, compare the checked cells
 	rm -rf $(NB_OUT)
 	$(NB_ENV) $(VENV_PY) -m pytest $(NBVAL) notebooks/ko notebooks/en $(PYTEST_ARGS)
+
+test-backends: venv-backends ## pytest tests/ once per Keras backend installed (BACKENDS="jax" for one)
+	@backends="$(BACKENDS)"; [ -n "$$backends" ] || backends="$$($(VENV_PY) -c '$(FIND_BACKENDS)')"; \
+	for backend in $$backends; do \
+		echo "== KERAS_BACKEND=$$backend"; \
+		KERAS_BACKEND=$$backend $(TEST_ENV) $(VENV_PY) -m pytest $(PYTEST_ARGS) || exit 1; \
+	done
+
+e2e: $(VENV)/.stamp-e2e ## JupyterLab in headless Chromium: Run All in ko/03 and en/02, drive the Playground (E2E_DOCS=1: refresh docs/playground-*.png)
+	bash tests/e2e/install_browser.sh
+	$(TEST_ENV) CBTEACH_E2E=1 CBTEACH_E2E_ARTIFACTS=$(E2E_ARTIFACTS) CBTEACH_E2E_DOCS=$(E2E_DOCS) \
+		$(VENV_PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
+$(VENV)/.stamp-e2e: $(VENV)/.stamp-test
+	$(VENV_PY) -m pip install -e ".[test,e2e]"
+	@touch $@
+
+bench: venv ## Benchmarks, side by side in one process each: prints the table, writes bench-out/
+	$(TEST_ENV) $(VENV_PY) benchmarks/bench.py --out $(BENCH_OUT)/tensorflow.md $(BENCH_ARGS)
+	@if $(VENV_PY) -c "import jax" 2>/dev/null; then \
+		echo "== the same on JAX (overhead and retrain; make venv-backends installs it)"; \
+		KERAS_BACKEND=jax $(TEST_ENV) $(VENV_PY) benchmarks/bench.py --sections overhead,retrain \
+			--out $(BENCH_OUT)/jax.md $(BENCH_ARGS); \
+	else echo "JAX is not installed: no JAX rows (make venv-backends installs it)"; fi
 
 notebooks: venv-test ## Regenerate notebooks/{ko,en}/*.ipynb from notebooks/src (LESSONS=02 for one)
 	$(VENV_PY) notebooks/build.py $(LESSONS)
@@ -77,7 +115,7 @@ format: venv-test ## ruff format, then ruff check --fix
 	$(VENV_BIN)/ruff check --fix $(LINT_PATHS)
 
 clean: ## Remove caches, demo-out and build artefacts (keeps .venv)
-	rm -rf build dist demo-out .pytest_cache .ruff_cache .hypothesis .coverage htmlcov
+	rm -rf build dist demo-out $(BENCH_OUT) $(E2E_ARTIFACTS) .pytest_cache .ruff_cache .hypothesis .coverage htmlcov
 	find . \( -path ./$(VENV) -o -path ./.git \) -prune -o \
 		\( -name __pycache__ -o -name .ipynb_checkpoints -o -name '*.egg-info' \) -prune \
 		-exec rm -rf {} +

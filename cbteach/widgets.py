@@ -110,7 +110,8 @@ _SETTING_CONTROLS = tuple(k for k in CONTROLS if k in DEFAULTS)
 #: One lock for every playground of the kernel: a retrain's thread and the notebook's own
 #: thread never update widgets or draw (matplotlib is not thread-safe) at the same time.
 _SLIDERS = (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider, widgets.SelectionSlider)
-_SLIDER_WIDTH = "27em"  # label, track and readout of the longest label ("검사 시작 에포크(...)")
+# the longest label ("검사 시작 에포크(start_from_epoch)"), a usable track and the readout
+_SLIDER_WIDTH = "34em"
 _UI_LOCK = threading.RLock()
 _ERROR_CHARS = 300  # a status line shows at most this much of an error message
 _WAIT_STEP_S = 0.25  # wait() waits in short steps, so an interrupt reaches it on every OS

@@ -697,6 +697,7 @@ Playground(
         "restore_best_weights",
         "start_from_epoch",
         "baseline",
+        "language",
     ],
 )
 
