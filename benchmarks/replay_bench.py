@@ -16,12 +16,16 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import time
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from table import Row, machine, render
 
 from cbteach import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, recorded
 from cbteach.plots import Timeline
@@ -54,12 +58,9 @@ def p95(xs: list[float]) -> float:
     return statistics.quantiles(xs, n=20)[-1]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeats", type=int, default=60)
-    parser.add_argument("--run", default="overfit")
-    args = parser.parse_args()
-    run = recorded.load(args.run)
+def rows(run_name: str = "overfit", repeats: int = 60) -> list[Row]:
+    """p95 latency of a replay and of a slider move, beside the floor (plain Keras by hand)."""
+    run = recorded.load(run_name)
     epochs = run.epochs
     model = standin_model()
     no_stop = {**ES, "patience": epochs}  # replay every epoch: the worst case
@@ -98,19 +99,33 @@ def main() -> None:
         timeline.update(replayer.replay(moved()))
         timeline.to_png()
 
-    rows = [
-        ("floor: plain Keras callbacks by hand", timed(floor, args.repeats)),
-        ("cbteach replay(), all epochs", timed(cbteach_replay, args.repeats)),
-        ("Replayer: ES patience moved", timed(remembered, args.repeats)),
-        ("slider: replay + update + draw", timed(slider_draw, args.repeats)),
-        ("slider: replay + update + PNG", timed(slider_png, args.repeats)),
+    measured = [
+        ("floor: plain Keras callbacks driven by hand", timed(floor, repeats)),
+        ("cbteach replay(), all epochs", timed(cbteach_replay, repeats)),
+        ("Replayer: ES patience moved", timed(remembered, repeats)),
+        ("slider: replay + update + draw", timed(slider_draw, repeats)),
+        ("slider: replay + update + PNG (what the Playground shows)", timed(slider_png, repeats)),
     ]
-    base = rows[0][1]
-    print(f"recorded run {args.run!r}: {epochs} epochs, 3 callbacks, {args.repeats} repeats")
-    print(f"{'what':40} {'median ms':>10} {'p95 ms':>8} {'p95/floor':>10}")
-    for name, xs in rows:
-        ratio = p95(xs) / p95(base)
-        print(f"{name:40} {statistics.median(xs):10.1f} {p95(xs):8.1f} {ratio:10.2f}")
+    base = p95(measured[0][1])
+    section = f"replay latency ({run_name!r}, {epochs} epochs, 3 callbacks, {repeats} repeats)"
+    return [
+        Row(
+            section,
+            name,
+            f"{base:.1f} ms p95 (floor)",
+            f"{p95(xs):.1f} ms p95, {statistics.median(xs):.1f} ms median",
+            f"{p95(xs) / base:.2f}× the floor",
+        )
+        for name, xs in measured
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=60)
+    parser.add_argument("--run", default="overfit")
+    args = parser.parse_args()
+    print(render(rows(args.run, args.repeats), machine()))
 
 
 if __name__ == "__main__":
