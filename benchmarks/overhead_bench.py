@@ -2,8 +2,8 @@
 
     python benchmarks/overhead_bench.py [--repeats 5] [--epochs 12]
 
-Two arms train the same model from the same starting point (a reset ``Retrainer``), on the
-same data with the same seed: one with plain ``keras.callbacks`` ModelCheckpoint,
+Two arms train the same model from the same starting point (``Retrainer.train``: a reset
+model, the same data, the same seed): one with plain ``keras.callbacks`` ModelCheckpoint,
 ReduceLROnPlateau and EarlyStopping, one with cbteach's (same arguments; events recorded,
 checkpoints written atomically). Every hook of every callback instance is wrapped by the
 same stopwatch in both arms, so the table can give the time spent inside the hooks as a
@@ -73,21 +73,11 @@ def three(module, folder: str) -> list[keras.callbacks.Callback]:
 
 
 def fit_once(retrainer: Retrainer, data, callbacks, epochs: int, batch_size: int):
-    """Reset, seed, fit: (wall seconds, seconds inside the hooks, epochs run)."""
+    """One reset run through ``Retrainer.train``: (wall seconds, seconds in the hooks, epochs)."""
     clock = HookClock(callbacks)
-    model = retrainer.reset()
-    keras.utils.set_random_seed(retrainer.seed)
     start = time.perf_counter()
-    history = model.fit(
-        data.x_train,
-        data.y_train,
-        validation_data=(data.x_val, data.y_val),
-        epochs=epochs,
-        batch_size=batch_size,
-        callbacks=callbacks,
-        verbose=0,
-    )
-    return time.perf_counter() - start, clock.seconds, len(history.history["loss"])
+    run = retrainer.train(callbacks, data=data, epochs=epochs, batch_size=batch_size)
+    return time.perf_counter() - start, clock.seconds, run.epochs
 
 
 def hook_rows(data, repeats: int, epochs: int) -> list[Row]:
