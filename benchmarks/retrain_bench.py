@@ -33,7 +33,7 @@ from table import Row, interleaved, machine, median, render, seconds, spread
 
 import cbteach
 from cbteach.data import load_mnist
-from cbteach.models import build_model
+from cbteach.models import build_model, compile_model
 from cbteach.training import Retrainer, train
 
 SETUP = {"learning_rate": 3e-3, "seed": 0}
@@ -56,11 +56,8 @@ def naive(data, retrains: int, epochs: int) -> list[dict]:
     histories = []
     for patience, factor in settings(retrains):
         keras.utils.set_random_seed(SETUP["seed"])
-        model = build_model("mlp", seed=SETUP["seed"])
-        model.compile(
-            optimizer=keras.optimizers.Adam(SETUP["learning_rate"]),
-            loss="sparse_categorical_crossentropy",
-            metrics=["accuracy"],
+        model = compile_model(  # Keras' default: one batch per call
+            build_model("mlp", seed=SETUP["seed"]), learning_rate=SETUP["learning_rate"]
         )
         history = model.fit(
             data.x_train,

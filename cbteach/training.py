@@ -21,8 +21,8 @@ STEPS_PER_EXECUTION = 32
 """Batches per call into the compiled training step when no callback acts on single batches.
 
 On the lessons' MLP (batch 32, 125 batches an epoch) this makes a TensorFlow epoch on a CPU
-about 1.4 times as fast (benchmarks/RESULTS.md). Every number trained stays the same, bit for
-bit (tests/test_training.py compares), and the epoch hooks are called as before; only the
+about 1.4-1.7 times as fast (benchmarks/RESULTS.md). Every number trained stays the same, bit
+for bit (tests/test_retrainer.py compares), and the epoch hooks are called as before; only the
 batch hooks would be called once per 32 batches, so a callback that has batch hooks (an
 integer ``save_freq``, a ``HookTrace``) gets a model that runs one batch per call.
 """
@@ -327,7 +327,7 @@ class Retrainer:
     optimizer's step count, learning rate and moments) and puts it back before every run.
     So a learner's tenth retrain with other callback settings trains exactly as a fresh
     ``train(callbacks, model=model, learning_rate=..., seed=...)`` would: the same
-    numbers, value for value (tests/test_training.py compares), only sooner.
+    numbers, value for value (tests/test_retrainer.py compares), only sooner.
 
     All its runs share one model: ``run.model`` holds the weights of the latest run.
     Callbacks that act on single batches (:func:`needs_every_batch`) get a fresh model

@@ -44,6 +44,7 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 
 import keras
+import numpy as np
 
 from cbteach import i18n
 
@@ -698,8 +699,6 @@ def check_labels(data) -> None:
     Keras on TensorFlow fails on a label of 10 only inside the first batch, with a message
     about the graph; on JAX it trains on, silently wrong. Checked before training instead.
     """
-    import numpy as np
-
     for name in ("y_train", "y_val"):
         labels = np.asarray(getattr(data, name))
         if labels.ndim != 1 or labels.dtype.kind not in "iuf":

@@ -107,11 +107,12 @@ _BASELINE_VALUE = 0.2  # what the baseline box holds until the learner types a v
 # Settings the sentences and labels name, in the order a label lists them.
 _SETTING_CONTROLS = tuple(k for k in CONTROLS if k in DEFAULTS)
 
-#: One lock for every playground of the kernel: a retrain's thread and the notebook's own
-#: thread never update widgets or draw (matplotlib is not thread-safe) at the same time.
 _SLIDERS = (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider, widgets.SelectionSlider)
 # the longest label ("검사 시작 에포크(start_from_epoch)"), a usable track and the readout
 _SLIDER_WIDTH = "34em"
+
+#: One lock for every playground of the kernel: a retrain's thread and the notebook's own
+#: thread never update widgets or draw (matplotlib is not thread-safe) at the same time.
 _UI_LOCK = threading.RLock()
 _ERROR_CHARS = 300  # a status line shows at most this much of an error message
 _WAIT_STEP_S = 0.25  # wait() waits in short steps, so an interrupt reaches it on every OS
@@ -141,9 +142,9 @@ class _Retrain:
 #: The last retrain started in this kernel, over all playgrounds (``done`` once it ended).
 _active: _Retrain | None = None
 # Compiled models that retrains reuse, by (model name, learning rate): a retrain resets one
-# instead of building, compiling and tracing a new model (benchmarks/RESULTS.md: the loop is
-# over twice as fast). Only one retrain runs at a time in a kernel (_active), so no two
-# threads ever train one of them at once.
+# instead of building, compiling and tracing a new model (benchmarks/RESULTS.md: a loop of
+# retrains 1.7-1.9x as fast on TensorFlow, 1.8-2.7x on JAX). Only one retrain runs at a time
+# in a kernel (_active), so no two threads ever train one of them at once.
 _RETRAINERS: dict[tuple[str, float], Retrainer] = {}
 
 
@@ -904,6 +905,7 @@ class Playground:
 
     def _train(self, job: _Retrain, callbacks: list[keras.callbacks.Callback]) -> None:
         """The training thread: train, keep the run, and always leave the buttons usable."""
+        from cbteach import training  # looked up at call time: tests stand in for train
         from cbteach.data import load_mnist
 
         started = time.perf_counter()
@@ -915,9 +917,11 @@ class Playground:
                 job, "status_training", index=job.index, model=_model_name(job), epochs=job.epochs
             )
             setup = dict(job.setup)
-            model = setup.pop("model")
-            trainer = _retrainer(model, setup.pop("learning_rate"))
-            run = trainer.train(
+            if isinstance(setup["model"], str):  # a name: the shared, reset model
+                fit = _retrainer(setup.pop("model"), setup.pop("learning_rate")).train
+            else:  # a model the learner compiled: trained on from its current weights
+                fit = training.train
+            run = fit(
                 callbacks,
                 data=self._data,
                 epochs=job.epochs,
@@ -1114,30 +1118,12 @@ class Playground:
 
 
 # ---------------------------------------------------------------------- the kernel's retrain
-def _retrainer(model: str | keras.Model, learning_rate: float):
-    """What trains a retrain: the shared :class:`Retrainer` of a model name, or ``train``
-    on a model the learner compiled (trained on from its current weights, as before)."""
-    if not isinstance(model, str):
-        return _GivenModel(model, learning_rate)
+def _retrainer(model: str, learning_rate: float) -> Retrainer:
+    """The kernel's shared :class:`Retrainer` of a model name and learning rate."""
     key = (model, float(learning_rate))
     if key not in _RETRAINERS:
         _RETRAINERS[key] = Retrainer(model, learning_rate=learning_rate)
     return _RETRAINERS[key]
-
-
-@dataclasses.dataclass
-class _GivenModel:
-    """A learner's own compiled model, trained by :func:`cbteach.training.train` as given."""
-
-    model: keras.Model
-    learning_rate: float
-
-    def train(self, callbacks, **kwargs) -> Run:
-        from cbteach import training  # looked up at call time: tests stand in for it
-
-        return training.train(
-            callbacks, model=self.model, learning_rate=self.learning_rate, **kwargs
-        )
 
 
 def _model_name(job: _Retrain) -> str:

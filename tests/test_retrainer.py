@@ -31,8 +31,10 @@ def plateau_then_stop(patience: int, factor: float) -> list[keras.callbacks.Call
     ]
 
 
-def batch_hook() -> keras.callbacks.Callback:
-    return keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: None)
+def batch_hook(seen: list | None = None) -> keras.callbacks.Callback:
+    """A batch-end hook; it notes each batch's index in ``seen`` when given."""
+    note = seen.append if seen is not None else (lambda batch: None)
+    return keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: note(batch))
 
 
 @pytest.mark.parametrize(
@@ -67,8 +69,7 @@ def test_several_batches_per_call_train_the_same_numbers(data):
 
 def test_a_batch_hook_still_sees_every_batch(data):
     seen = []
-    hook = keras.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: seen.append(b))
-    train([hook], data=data, model="mlp", epochs=1, batch_size=32)
+    train([batch_hook(seen)], data=data, model="mlp", epochs=1, batch_size=32)
     assert seen == list(range(20))
 
 
@@ -97,9 +98,8 @@ def test_a_retrain_trains_what_a_fresh_model_trains(data):
 
 def test_retrainer_runs_with_a_batch_hook_on_a_fresh_model(data):
     seen = []
-    hook = keras.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: seen.append(b))
     retrainer = Retrainer("mlp")
-    run = retrainer.train([hook], data=data, epochs=1, batch_size=32)
+    run = retrainer.train([batch_hook(seen)], data=data, epochs=1, batch_size=32)
     assert seen == list(range(20)) and run.model is not retrainer.model
     assert run.config["steps_per_execution"] == 1 and retrainer.runs == 0
 
