@@ -1,4 +1,4 @@
-"""``python -m cbteach demo|record|runs``: the demo run and the recorder of replayable runs."""
+"""``python -m cbteach demo|record|runs|messages``: the demo, the recorder, the message sheet."""
 
 from __future__ import annotations
 
@@ -9,19 +9,8 @@ from pathlib import Path
 
 import keras
 
-from cbteach import i18n
-
-# What each shipped recorded run is: the settings that make its curve (see README).
-RECORDINGS = {
-    "overfit": {"model": "mlp", "learning_rate": 3e-3, "batch_size": 32, "monitor": "val_loss"},
-    "plateau": {"model": "cnn", "learning_rate": 1e-3, "batch_size": 128, "monitor": "val_loss"},
-    "accuracy": {
-        "model": "cnn",
-        "learning_rate": 5e-4,
-        "batch_size": 64,
-        "monitor": "val_accuracy",
-    },
-}
+from cbteach import i18n, messages
+from cbteach.recorded import RECORDINGS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     record.add_argument("--out", default=None, help="file (default: the shipped folder)")
 
     sub.add_parser("runs", help="list the shipped recorded runs")
+    messages.add_arguments(
+        sub.add_parser("messages", help="every catalog message filled in, for review (Markdown)")
+    )
     return parser
 
 
@@ -58,10 +50,8 @@ def _positive(value: int, name: str) -> None:
 
 def demo(args: argparse.Namespace) -> int:
     """The study notes' combined example, corrected, on real MNIST, explained epoch by epoch."""
-    from cbteach import EarlyStopping, EventLog, ModelCheckpoint, ReduceLROnPlateau, device
+    from cbteach import EventLog, device
     from cbteach.data import load_mnist
-    from cbteach.plots import plot_run
-    from cbteach.summary import summarize
     from cbteach.training import train
 
     _positive(args.epochs, "--epochs")
@@ -72,42 +62,12 @@ def demo(args: argparse.Namespace) -> int:
     data = load_mnist(args.data, seed=args.seed)
     (out / "events.jsonl").unlink(missing_ok=True)
     log = EventLog(out / "events.jsonl")
-    checkpoint = out / "checkpoints" / "weights.{epoch:02d}-{val_loss:.2f}.weights.h5"
-    callbacks = [
-        ModelCheckpoint(
-            str(checkpoint),
-            monitor="val_loss",
-            save_best_only=True,
-            save_weights_only=True,
-            mode="min",
-            log=log,
-            explain=True,
-        ),
-        ReduceLROnPlateau(
-            monitor="val_loss",
-            factor=0.3,
-            patience=10,
-            mode="min",
-            verbose=1,
-            log=log,
-            explain=True,
-        ),
-        EarlyStopping(
-            monitor="val_loss",
-            patience=20,
-            mode="min",
-            restore_best_weights=True,
-            verbose=1,
-            log=log,
-            explain=True,
-        ),
-    ]
     print(i18n.t("cli.training", epochs=args.epochs, model=args.model.upper()))
     # The "overfit" recording's settings: the MLP overfits within a few epochs on the sample,
     # so all three callbacks get to act (the CNN trains 50 epochs without any of them firing).
     preset = RECORDINGS["overfit"]
     run = train(
-        callbacks,
+        _notes_callbacks(out / "checkpoints", log),
         data=data,
         model=args.model,
         epochs=args.epochs,
@@ -117,16 +77,36 @@ def demo(args: argparse.Namespace) -> int:
         extra_callbacks=[EpochLine(args.epochs)],
     )
     log.close()
+    _write_outputs(run, data, out)
+    keras.backend.clear_session()
+    return 0
+
+
+def _notes_callbacks(folder: Path, log) -> list:
+    """The notes' three callbacks, corrected: ``.weights.h5``, a joined path, real names."""
+    from cbteach import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau
+
+    shared = {"monitor": "val_loss", "mode": "min", "log": log, "explain": True}
+    checkpoint = folder / "weights.{epoch:02d}-{val_loss:.2f}.weights.h5"
+    return [
+        ModelCheckpoint(str(checkpoint), save_best_only=True, save_weights_only=True, **shared),
+        ReduceLROnPlateau(factor=0.3, patience=10, verbose=1, **shared),
+        EarlyStopping(patience=20, restore_best_weights=True, verbose=1, **shared),
+    ]
+
+
+def _write_outputs(run, data, out: Path) -> None:
+    """run.json and events, the timeline picture, then the summary sentences on screen."""
+    from cbteach.plots import plot_run
+    from cbteach.summary import summarize
+
     run.save(out)
-    figure = plot_run(run)
-    figure.savefig(out / "timeline.png", dpi=110)
+    plot_run(run).savefig(out / "timeline.png", dpi=110)
     _, test_accuracy = run.model.evaluate(data.x_test, data.y_test, verbose=0)
     print()
     for line in summarize(run, test_accuracy=test_accuracy):
         print(line)
     print(i18n.t("cli.outputs", out=out))
-    keras.backend.clear_session()
-    return 0
 
 
 class EpochLine(keras.callbacks.Callback):
@@ -202,7 +182,7 @@ def runs(_: argparse.Namespace) -> int:
 
     for name in recorded.names():
         run = recorded.load(name)
-        provenance = run.config["provenance"]
+        provenance = run.provenance
         print(f"{name}: {run.epochs} epochs · {provenance['command']}")
     return 0
 
@@ -210,6 +190,8 @@ def runs(_: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m cbteach`` and of the ``cbteach`` command."""
     args = _parser().parse_args(argv)
+    if args.command == "messages":
+        return messages.write(args)
     if getattr(args, "lang", None):
         i18n.set_language(args.lang)
     return {"demo": demo, "record": record, "runs": runs}[args.command](args)

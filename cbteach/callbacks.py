@@ -18,218 +18,40 @@ a monitor the logs lack, a NaN loss): :mod:`cbteach.validation` says what to wri
 
 from __future__ import annotations
 
-import inspect
-import math
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import warnings
 
 import keras
-import numpy as np
 
-from cbteach import validation
-from cbteach.checkpoints import remove_leftovers_beside, write_atomically
-from cbteach.events import Action, Event, EventLog
+from cbteach.atomic import remove_leftovers_beside, write_atomically
+from cbteach.events import Action, Event
+from cbteach.observed import (
+    Observed,
+    keras_parameters,
+    same,
+    signature_with,
+    spy,
+    to_float,
+)
 
-__all__ = ["EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau"]
+__all__ = [
+    "CLASSES",
+    "KERAS_CLASSES",
+    "NAMES",
+    "EarlyStopping",
+    "ModelCheckpoint",
+    "ReduceLROnPlateau",
+    "copy_of",
+    "describe",
+    "kind_of",
+    "settings_of",
+]
 
-# Arguments of Keras 2 that Keras 3 no longer has, and the catalog key that says what to do.
-_REMOVED = {
-    "period": "callbacks.removed_period",
-    "epsilon": "callbacks.removed_epsilon",
-}
-
-
-def _keras_parameters(keras_class: type) -> list[str]:
-    params = inspect.signature(keras_class.__init__).parameters.values()
-    return [p.name for p in params if p.name != "self" and p.kind is not p.VAR_KEYWORD]
-
-
-def check_arguments(keras_class: type, arguments: dict, own: tuple = ("log", "explain")) -> None:
-    """Raise TypeError, in the learner's language, for any keyword Keras would not use."""
-    validation.check_names(
-        keras_class.__name__,
-        _keras_parameters(keras_class),
-        arguments,
-        own=own,
-        removed=_REMOVED,
-    )
-
-
-def _arguments(keras_class: type, args: tuple, kwargs: dict) -> dict:
-    """Every Keras argument of a construction, defaults filled in (for configs and replay)."""
-    sig = inspect.signature(keras_class.__init__)
-    bound = sig.bind_partial(None, *args, **kwargs)
-    bound.apply_defaults()
-    return {k: v for k, v in bound.arguments.items() if k not in ("self", "kwargs")}
+NAMES = ("ModelCheckpoint", "ReduceLROnPlateau", "EarlyStopping")
+"""The one list of the callbacks cbteach teaches, in lesson order. A fourth callback is a
+class below, its entry here and in :data:`CLASSES`, and its catalog entries."""
 
 
-def _signature(keras_class: type, **own: object) -> inspect.Signature:
-    """Keras' signature plus cbteach's keyword-only arguments, for help() and inspect."""
-    sig = inspect.signature(keras_class)
-    params = [p for p in sig.parameters.values() if p.kind is not p.VAR_KEYWORD]
-    own = {"log": None, "explain": False, **own}
-    params += [
-        inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d) for n, d in own.items()
-    ]
-    return sig.replace(parameters=params)
-
-
-def _float(value) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, (float, int, np.floating, np.integer)):
-        return float(value)
-    try:
-        return float(keras.ops.convert_to_numpy(value))
-    except (TypeError, ValueError):
-        return None
-
-
-def _same(a, b) -> bool:
-    """Equal, with NaN equal to NaN (a NaN best stays the best: nothing compares below it)."""
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
-        return True
-    return a == b
-
-
-def current_lr(model) -> float | None:
-    """The optimizer's learning rate as a float (None without a single optimizer)."""
-    optimizer = getattr(model, "optimizer", None)
-    if optimizer is None or hasattr(optimizer, "optimizers"):
-        return None
-    return _float(optimizer.learning_rate)
-
-
-@contextmanager
-def spy(obj, name: str, replacement: Callable) -> Iterator[None]:
-    """Replace the method ``obj.name`` on this one instance while the block runs."""
-    object.__setattr__(obj, name, replacement)
-    try:
-        yield
-    finally:
-        object.__delattr__(obj, name)
-
-
-class _Observed:
-    """What the three callbacks share: strict arguments, the event log, explanations.
-
-    It also guards Keras' decision at the end of each epoch (:meth:`on_epoch_end`): an
-    epoch whose logs lack a value the callback needs, or whose monitored value is NaN or
-    infinite, is not handed to Keras. Keras would crown a NaN first value the best for
-    ever (nothing compares below NaN), and a missing value only makes it warn, every epoch.
-    """
-
-    _keras_class: type
-    _own: tuple[str, ...] = ("log", "explain")
-    # the reason keys of an epoch not handed to Keras (ModelCheckpoint's; the others override)
-    _not_finite_reason = "events.mc_not_finite"
-    _missing_reason = "events.mc_stopped_missing"
-
-    def __init__(self, *args, log: EventLog | None = None, explain: bool = False, **kwargs):
-        check_arguments(self._keras_class, kwargs, own=self._own)
-        arguments = _arguments(self._keras_class, args, kwargs)
-        validation.check_callback(self._keras_class, arguments)
-        super().__init__(*args, **kwargs)
-        validation.warn_callback(self._keras_class, arguments)
-        self._observe(log, explain, arguments)
-
-    def _observe(self, log: EventLog | None, explain: bool, arguments: dict) -> None:
-        self.arguments = arguments
-        self.log = log if log is not None else EventLog()
-        self.explain = bool(explain)
-        self._best_epoch: int | None = None
-        self._validation: bool | None = None  # will fit have validation data? (None: unknown)
-        self._withheld: tuple[int, Action, str] | None = None  # an epoch not handed to Keras
-
-    @property
-    def events(self) -> EventLog:
-        """The EventLog this callback writes to."""
-        return self.log
-
-    def _record(self, event: Event) -> None:
-        self.log.append(event)
-        if self.explain:
-            print(event.explain(), flush=True)
-
-    def _value(self, logs: dict | None) -> float | None:
-        return _float((logs or {}).get(self.monitor))
-
-    def _mode(self) -> str | None:
-        op = getattr(self, "monitor_op", None)
-        if op is None:
-            return None
-        return "min" if op is keras.ops.less else "max"
-
-    def _track_best(self, epoch: int, best_before, best_after) -> None:
-        if best_after is not None and not _same(best_after, best_before):
-            self._best_epoch = epoch + 1
-
-    def _event(self, epoch: int, action: Action, reason: str, logs, before: dict, **extra) -> Event:
-        if self._withheld is not None and self._withheld[0] == epoch:
-            _, action, reason = self._withheld  # Keras did not decide: say why
-        best_after = _float(self.best)
-        self._track_best(epoch, before["best"], best_after)
-        return Event(
-            epoch=epoch + 1,
-            callback=type(self).__name__,
-            action=action,
-            reason=reason,
-            monitor=self.monitor,
-            mode=self._mode(),
-            value=self._value(logs),
-            best_before=before["best"],
-            best_after=best_after,
-            best_epoch=self._best_epoch,
-            **extra,
-        )
-
-    def _record_wait(self, epoch, action, reason, logs, before, after, **extra) -> None:
-        """Record an event of a callback that counts epochs without improvement."""
-        wait = {"wait_before": before["wait"], "wait_after": after["wait"]}
-        self._record(
-            self._event(
-                epoch, action, reason, logs, before, **wait, patience=self.patience, **extra
-            )
-        )
-
-    def on_train_begin(self, logs=None):
-        super().on_train_begin(logs)
-        if self.best is None:  # Keras reset its best: so do we
-            self._best_epoch = None
-        validation.check_train_begin(self)
-
-    def _compares(self) -> bool:
-        """Whether the monitored value decides anything (a checkpoint saving every epoch: no)."""
-        return bool(getattr(self, "save_best_only", True))
-
-    def on_epoch_end(self, epoch, logs=None):
-        """Hand the epoch to Keras, unless a value it needs is missing or not finite.
-
-        Missing: warn, say what to write, record the event and stop training cleanly.
-        Not finite: record the event; the epoch counts neither as an improvement nor as
-        a miss (EarlyStopping stops, see :meth:`EarlyStopping._withhold`).
-        """
-        self._withheld = None
-        logs = logs if logs is not None else {}
-        missing = validation.missing_names(self, epoch, logs, self._compares())
-        if missing is not None:
-            validation.warn(missing)
-            self.model.stop_training = True
-            self._withhold(epoch, logs, Action.MISSING, self._missing_reason)
-        elif self._compares() and validation.not_finite(self._value(logs)):
-            self._withhold(epoch, logs, Action.NOT_FINITE, self._not_finite_reason)
-        else:
-            validation.resolve_mode(self)
-            super().on_epoch_end(epoch, logs)
-
-    def _withhold(self, epoch: int, logs: dict, action: Action, reason: str) -> None:
-        """Keep the epoch from Keras' decision, and note why for the epoch's event."""
-        self._withheld = (epoch, action, reason)
-
-
-class EarlyStopping(_Observed, keras.callbacks.EarlyStopping):
+class EarlyStopping(Observed, keras.callbacks.EarlyStopping):
     """Keras' EarlyStopping, recording why it waited, stopped or restored weights."""
 
     _keras_class = keras.callbacks.EarlyStopping
@@ -239,7 +61,7 @@ class EarlyStopping(_Observed, keras.callbacks.EarlyStopping):
 
     def _state(self) -> dict:
         return {
-            "best": _float(self.best),
+            "best": to_float(self.best),
             "wait": self.wait,
             "stopped_epoch": self.stopped_epoch,
         }
@@ -253,12 +75,12 @@ class EarlyStopping(_Observed, keras.callbacks.EarlyStopping):
         stopped = not stop_before and bool(self.model.stop_training)
         if self._withheld is not None:  # a missing or non-finite value: Keras did not decide
             _, action, reason = self._withheld
-        elif _same(before, after) and not stopped:
+        elif same(before, after) and not stopped:
             action, reason = Action.WARMUP, "events.es_warmup"
-        elif not _same(after["best"], before["best"]):
+        elif not same(after["best"], before["best"]):
             action = Action.IMPROVED
-            if before["best"] is None:
-                reason = "events.es_first"
+            if before["best"] is None:  # a first value that misses the baseline is a wait
+                reason = "events.es_first_below_baseline" if after["wait"] else "events.es_first"
             elif after["wait"] != 0:
                 reason = "events.es_improved_below_baseline"
             else:
@@ -295,7 +117,7 @@ class EarlyStopping(_Observed, keras.callbacks.EarlyStopping):
         with spy(model, "set_weights", set_weights):
             super().on_train_end(logs)
         if restored:
-            best = _float(self.best)
+            best = to_float(self.best)
             self._record(
                 Event(
                     epoch=self._last_epoch + 1,
@@ -314,7 +136,7 @@ class EarlyStopping(_Observed, keras.callbacks.EarlyStopping):
             )
 
 
-class ReduceLROnPlateau(_Observed, keras.callbacks.ReduceLROnPlateau):
+class ReduceLROnPlateau(Observed, keras.callbacks.ReduceLROnPlateau):
     """Keras' ReduceLROnPlateau, recording every wait, cooldown and learning-rate cut."""
 
     _keras_class = keras.callbacks.ReduceLROnPlateau
@@ -322,13 +144,13 @@ class ReduceLROnPlateau(_Observed, keras.callbacks.ReduceLROnPlateau):
     _missing_reason = "events.stopped_missing"
 
     def _state(self) -> dict:
-        return {"best": _float(self.best), "wait": self.wait, "cooldown": self.cooldown_counter}
+        return {"best": to_float(self.best), "wait": self.wait, "cooldown": self.cooldown_counter}
 
     def _reduce_optimizer_lr(self, optimizer, epoch, name=""):
         reduced = super()._reduce_optimizer_lr(optimizer, epoch, name)
         self._tried_cut = True
         if reduced:
-            self._new_lr = _float(optimizer.learning_rate)
+            self._new_lr = to_float(optimizer.learning_rate)
         return reduced
 
     def on_epoch_end(self, epoch, logs=None):
@@ -336,13 +158,13 @@ class ReduceLROnPlateau(_Observed, keras.callbacks.ReduceLROnPlateau):
         self._tried_cut, self._new_lr = False, None
         super().on_epoch_end(epoch, logs)
         after = self._state()
-        lr_before = _float((logs or {}).get("learning_rate"))  # Keras wrote the LR it saw
+        lr_before = to_float((logs or {}).get("learning_rate"))  # Keras wrote the LR it saw
         lr_after = self._new_lr if self._new_lr is not None else lr_before
         if self._withheld is not None:  # a missing or non-finite value: Keras did not decide
             _, action, reason = self._withheld
         elif self._new_lr is not None:
             action, reason = Action.REDUCED_LR, "events.rlr_reduced"
-        elif not _same(after["best"], before["best"]):
+        elif not same(after["best"], before["best"]):
             first = before["best"] is None
             action, reason = Action.IMPROVED, "events.rlr_first" if first else "events.rlr_improved"
         elif after["cooldown"] > 0:
@@ -368,13 +190,13 @@ class ReduceLROnPlateau(_Observed, keras.callbacks.ReduceLROnPlateau):
         optimizer = self.model.optimizer
         if hasattr(optimizer, "optimizers"):
             for inner in optimizer.optimizers:
-                logs[f"learning_rate_{inner.name}"] = _float(inner.learning_rate)
+                logs[f"learning_rate_{inner.name}"] = to_float(inner.learning_rate)
         else:
-            logs["learning_rate"] = _float(optimizer.learning_rate)
+            logs["learning_rate"] = to_float(optimizer.learning_rate)
         super()._withhold(epoch, logs, action, reason)
 
 
-class ModelCheckpoint(_Observed, keras.callbacks.ModelCheckpoint):
+class ModelCheckpoint(Observed, keras.callbacks.ModelCheckpoint):
     """Keras' ModelCheckpoint, recording every file it writes (or would write) and why.
 
     Keras decides when to save and names the file; cbteach makes the write atomic: the
@@ -429,7 +251,7 @@ class ModelCheckpoint(_Observed, keras.callbacks.ModelCheckpoint):
     def on_train_batch_end(self, batch, logs=None):
         if self.save_freq == "epoch":
             return  # Keras saves on batches only with an integer save_freq
-        before = {"best": _float(self.best)}
+        before = {"best": to_float(self.best)}
         self._saved = []
         super().on_train_batch_end(batch, logs)
         if self._saved:
@@ -445,7 +267,7 @@ class ModelCheckpoint(_Observed, keras.callbacks.ModelCheckpoint):
             )
 
     def on_epoch_end(self, epoch, logs=None):
-        before = {"best": _float(self.best)}
+        before = {"best": to_float(self.best)}
         self._saved = []
         super().on_epoch_end(epoch, logs)
         if self.save_freq != "epoch":
@@ -476,6 +298,100 @@ class ModelCheckpoint(_Observed, keras.callbacks.ModelCheckpoint):
         )
 
 
-EarlyStopping.__signature__ = _signature(keras.callbacks.EarlyStopping)
-ReduceLROnPlateau.__signature__ = _signature(keras.callbacks.ReduceLROnPlateau)
-ModelCheckpoint.__signature__ = _signature(keras.callbacks.ModelCheckpoint, write=True)
+EarlyStopping.__signature__ = signature_with(keras.callbacks.EarlyStopping)
+ReduceLROnPlateau.__signature__ = signature_with(keras.callbacks.ReduceLROnPlateau)
+ModelCheckpoint.__signature__ = signature_with(keras.callbacks.ModelCheckpoint, write=True)
+
+
+# ------------------------------------------------------------ the registry of the three
+CLASSES: dict[str, type] = {
+    "ModelCheckpoint": ModelCheckpoint,
+    "ReduceLROnPlateau": ReduceLROnPlateau,
+    "EarlyStopping": EarlyStopping,
+}
+"""cbteach's class of each name in :data:`NAMES`."""
+
+KERAS_CLASSES: dict[str, type] = {name: cls._keras_class for name, cls in CLASSES.items()}
+"""Keras' own class of each name in :data:`NAMES`."""
+
+assert tuple(CLASSES) == NAMES
+
+
+def kind_of(callback) -> str | None:
+    """Which of the three a callback is (cbteach's or plain Keras'), by Keras class name.
+
+    Args:
+        callback: any Keras callback.
+
+    Returns:
+        ``"EarlyStopping"``, ``"ReduceLROnPlateau"``, ``"ModelCheckpoint"``, or None.
+
+    Example:
+
+    >>> kind_of(keras.callbacks.EarlyStopping())
+    'EarlyStopping'
+    """
+    return next((n for n, k in KERAS_CLASSES.items() if isinstance(callback, k)), None)
+
+
+def describe(callback) -> dict:
+    """The arguments a cbteach callback was built with, under its class name.
+
+    Args:
+        callback: any Keras callback; one that is not cbteach's gives only its class.
+
+    Example:
+
+    >>> describe(EarlyStopping(patience=3))["patience"]
+    3
+    """
+    arguments = getattr(callback, "arguments", None)
+    if arguments is None:
+        return {"class": type(callback).__name__}
+    return {"class": type(callback).__name__, **arguments}
+
+
+def settings_of(callback) -> dict:
+    """The Keras arguments that reproduce ``callback`` as it stands now (cbteach or plain Keras).
+
+    Read from the object's attributes, which is what Keras acts on: a keyword that Keras'
+    own ReduceLROnPlateau swallowed (``fector=0.3``) is not among them.
+
+    Args:
+        callback: one of the three, cbteach's or plain Keras'.
+
+    Example:
+
+    >>> settings_of(keras.callbacks.ReduceLROnPlateau(fector=0.3))["factor"]
+    0.1
+    """
+    arguments = getattr(callback, "arguments", None) or {}
+    values: dict = {}
+    for name in keras_parameters(KERAS_CLASSES[kind_of(callback)]):
+        if name == "min_delta":
+            values[name] = abs(callback.min_delta)
+        elif name == "initial_value_threshold":  # Keras keeps it as `best`, which saving moves
+            values[name] = arguments.get(name, callback.best)
+        elif name == "verbose":
+            values[name] = 0
+        elif hasattr(callback, name):
+            values[name] = getattr(callback, name)
+    return values
+
+
+def copy_of(callback, **own: object):
+    """A new, quiet cbteach callback with ``callback``'s settings (warnings silenced).
+
+    Args:
+        callback: one of the three, cbteach's or plain Keras'.
+        **own: cbteach's own arguments for the copy (``log=``, ``explain=``, ``write=``).
+
+    Example:
+
+    >>> copy = copy_of(keras.callbacks.EarlyStopping(patience=4))
+    >>> type(copy).__module__, copy.patience
+    ('cbteach.callbacks', 4)
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return CLASSES[kind_of(callback)](**settings_of(callback), **own)

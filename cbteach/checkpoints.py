@@ -24,14 +24,21 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
-from typing import TypeVar
 
 import keras
 
 from cbteach import i18n
+from cbteach.atomic import (  # re-exported: checkpoints is where learners look
+    TEMP_PREFIX,
+    fsync,
+    is_remote_path,
+    is_temporary,
+    remove_leftovers,
+    remove_leftovers_beside,
+    write_atomically,
+)
 
 __all__ = [
     "TEMP_PREFIX",
@@ -45,113 +52,8 @@ __all__ = [
     "write_atomically",
 ]
 
-TEMP_PREFIX = ".tmp-"  # temporary files start with it: hidden, and never a checkpoint name
 _BACKUP_WEIGHTS = "latest.weights.h5"  # the names keras.callbacks.BackupAndRestore uses
 _BACKUP_METADATA = "training_metadata.json"
-
-T = TypeVar("T")
-
-
-def is_remote_path(path: str | Path) -> bool:
-    """Whether ``path`` is a URL (``gs://bucket/...``): Keras writes those itself, directly."""
-    return "://" in str(path)
-
-
-def temporary_path(target: str) -> str:
-    """The temporary file for ``target``: same folder, ``.tmp-<pid>-`` + its name."""
-    folder, name = os.path.split(target)
-    return os.path.join(folder, f"{TEMP_PREFIX}{os.getpid()}-{name}")
-
-
-def is_temporary(path: str | Path) -> bool:
-    """Whether ``path`` names a temporary file of a save (never load it as a checkpoint)."""
-    return Path(path).name.startswith(TEMP_PREFIX)
-
-
-def _fsync(path: str) -> None:
-    """Push a file's bytes (or, for a folder, its renames) to the disk."""
-    if os.name != "posix":
-        return  # Windows cannot open a folder to flush it; os.replace is still atomic there
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomically(target: str, write: Callable[[str], T]) -> T:
-    """Call ``write(temporary_path)``, then rename the finished file onto ``target``.
-
-    A process killed at any moment leaves at ``target`` either the previous file or the
-    new one, never a part of one; at worst a dot-prefixed temporary file stays behind.
-    If ``write`` fails, the temporary file is removed and the error raised unchanged.
-    Remote paths (``gs://...``) are written directly, as Keras writes them.
-    """
-    target = str(target)
-    if is_remote_path(target):
-        return write(target)
-    temporary = temporary_path(target)
-    try:
-        result = write(temporary)
-        _fsync(temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        with suppress(OSError):
-            os.remove(temporary)
-        raise
-    _fsync(os.path.dirname(target) or ".")
-    return result
-
-
-def _alive(pid: int) -> bool:
-    if os.name != "posix":
-        return True  # no harmless probe (os.kill ends the process): leave such files alone
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _writer_pid(name: str) -> int | None:
-    """The process id in ``.tmp-<pid>-best.keras``, or None for any other name."""
-    if not name.startswith(TEMP_PREFIX):
-        return None
-    pid, _, rest = name[len(TEMP_PREFIX) :].partition("-")
-    return int(pid) if pid.isdigit() and rest else None
-
-
-def remove_leftovers(folder: str | Path) -> list[Path]:
-    """Delete the temporary files that killed saves left in ``folder``; return them.
-
-    Only files of processes that no longer run are removed, so a second training
-    writing into the same folder at the same time is not disturbed.
-    """
-    if is_remote_path(folder) or not Path(folder).is_dir():
-        return []
-    folder = Path(folder)
-    removed = []
-    for path in folder.iterdir():
-        pid = _writer_pid(path.name)
-        if pid is not None and path.is_file() and not _alive(pid):
-            with suppress(FileNotFoundError):
-                path.unlink()
-                removed.append(path)
-    return removed
-
-
-def remove_leftovers_beside(filepath: str) -> list[Path]:
-    """:func:`remove_leftovers` in the folder of a ModelCheckpoint ``filepath``.
-
-    A folder named by a placeholder (``ckpt/{epoch:02d}/w.keras``) is skipped: which
-    folders it means is known only once Keras formats the name.
-    """
-    folder = os.path.dirname(str(filepath))
-    if "{" in folder:
-        return []
-    return remove_leftovers(folder or ".")
 
 
 def load(path: str | Path, model: keras.Model | None = None) -> keras.Model:
@@ -242,7 +144,7 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
         try:
             super()._save_model()
             for temporary in temporaries:
-                _fsync(temporary)
+                fsync(temporary)
         except BaseException:
             for temporary in temporaries:
                 with suppress(OSError):
@@ -253,7 +155,7 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
             self.double_checkpoint = double
         os.replace(temporaries[0], weights)
         os.replace(temporaries[1], metadata)
-        _fsync(str(self.backup_dir))
+        fsync(str(self.backup_dir))
 
     def _keep_previous(self) -> None:
         """``double_checkpoint=True``: copy the committed backup to the ``.bkp`` files."""

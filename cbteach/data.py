@@ -63,6 +63,34 @@ class MnistData:
             "provenance": self.provenance,
         }
 
+    def check(self) -> None:
+        """Raise ValueError unless every label is one digit 0..9 (see :func:`check_labels`)."""
+        check_labels(self)
+
+
+def check_labels(data) -> None:
+    """``data.y_train`` and ``data.y_val``: one digit 0..9 per image, as whole numbers.
+
+    Keras on TensorFlow fails on a label of 10 only inside the first batch, with a message
+    about the graph; on JAX it trains on, silently wrong. Checked before training instead.
+
+    Args:
+        data: a :class:`MnistData`, or anything with ``y_train`` and ``y_val``.
+
+    Example:
+
+    >>> check_labels(load_mnist("sample", verbose=False))  # doctest: +SKIP
+    """
+    for name in ("y_train", "y_val"):
+        labels = np.asarray(getattr(data, name))
+        if labels.ndim != 1 or labels.dtype.kind not in "iuf":
+            shown = f"shape {labels.shape}, dtype {labels.dtype}"
+            raise ValueError(i18n.t("validation.labels_bad", name=f"data.{name}", value=shown))
+        wrong = labels[(labels < 0) | (labels > 9) | (labels != np.round(labels))]
+        if wrong.size:
+            value = repr(wrong[0].item())
+            raise ValueError(i18n.t("validation.labels_bad", name=f"data.{name}", value=value))
+
 
 def keras_cache_path() -> str:
     """Where Keras keeps the downloaded MNIST: ``$KERAS_HOME/datasets/mnist.npz``."""

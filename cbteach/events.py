@@ -7,7 +7,6 @@ module knows nothing about Keras.
 from __future__ import annotations
 
 import json
-import math
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, fields
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from cbteach import i18n
-from cbteach.checkpoints import write_atomically
+from cbteach.atomic import write_atomically
 
 
 class Action(str, Enum):
@@ -73,17 +72,6 @@ class Event:
         return f"{head} · {i18n.t(self.reason, lang, **_explain_values(self))}"
 
 
-def _num(x: float | None) -> str:
-    if x is None:
-        return "—"
-    if isinstance(x, float) and not math.isfinite(x):
-        return str(x)
-    magnitude = abs(x)
-    if magnitude != 0 and (magnitude < 1e-3 or magnitude >= 1e5):
-        return f"{x:.3g}"
-    return f"{x:.4f}"
-
-
 def first(events: Iterable[Event], action: Action | str, callback: str | None = None):
     """The first event with ``action`` (of ``callback``, when given), or None."""
     action = Action(action)
@@ -119,7 +107,7 @@ def _events(data: bytes, path: Path, first: int = 1) -> Iterator[tuple[bytes, Ev
         try:
             event = _event(line)
         except (ValueError, TypeError) as error:
-            message = i18n.t("checkpoints.event_line_broken", path=str(path), line=number)
+            message = i18n.t("events.event_line_broken", path=str(path), line=number)
             raise ValueError(message) from error
         yield line, event
     if last.strip() and _is_event(last):  # a whole event whose newline is missing
@@ -242,6 +230,58 @@ class EventLog:
         action = Action(action)
         return [e for e in self.events if e.action is action]
 
+    def decisions(self, callback: str) -> list[Event]:
+        """One callback's end-of-epoch decisions: one event per epoch, in epoch order.
+
+        When an epoch has several events of ``callback``, the last one is its decision.
+        EarlyStopping's RESTORED (at the end of training) and ModelCheckpoint's saves
+        within an epoch (``save_freq`` in batches) are not decisions and are left out.
+
+        Args:
+            callback: the callback's class name, e.g. ``"ReduceLROnPlateau"``.
+
+        Returns:
+            The events, one per epoch at which the callback decided.
+
+        Example:
+
+        ```python
+        waits = [e.wait_after for e in run.events.decisions("EarlyStopping")]
+        ```
+        """
+        by_epoch: dict[int, Event] = {}
+        for e in self.events:
+            if e.callback != callback or e.action is Action.RESTORED:
+                continue
+            if e.reason == "events.mc_saved_batch":
+                continue
+            by_epoch[e.epoch] = e
+        return [by_epoch[epoch] for epoch in sorted(by_epoch)]
+
+    def cooldown_epochs(self, callback: str | None = None) -> list[int]:
+        """The epochs a callback did not count because it was cooling down, in order.
+
+        Keras' ReduceLROnPlateau counts ``cooldown_counter`` down at the start of each
+        epoch's decision and skips the epoch while the counter is still above 0, so
+        ``cooldown=c`` leaves ``c - 1`` epochs uncounted after a cut (``cooldown=1``:
+        none). Those epochs are the ones whose decision is :attr:`Action.COOLDOWN`.
+
+        Args:
+            callback: the callback's class name; None looks at every callback.
+
+        Returns:
+            The epochs, each once, in increasing order.
+
+        Example:
+
+        ```python
+        run.events.cooldown_epochs("ReduceLROnPlateau")  # e.g. [4, 7, 10] for cooldown=2
+        ```
+        """
+        names = [callback] if callback is not None else {e.callback for e in self.events}
+        decided = (e for name in names for e in self.decisions(name))
+        return sorted({e.epoch for e in decided if e.action is Action.COOLDOWN})
+
     def to_frame(self):
         """A pandas DataFrame, one row per event, columns named as in :class:`Event`."""
         import pandas as pd
@@ -291,7 +331,17 @@ class EventLog:
 
 
 def _explain_values(event: Event) -> dict:
+    """The event's fields as its sentence shows them, and what the sentence works out.
+
+    ``resume_epoch`` is the first epoch a cooling-down ReduceLROnPlateau counts again. Keras
+    takes one off ``cooldown_counter`` at the start of each later epoch and counts that epoch
+    once the counter is 0, so with ``cooldown_counter`` k after epoch N, epochs N+1 … N+k-1
+    are not counted and epoch N+k is (``cooldown=1`` leaves no epoch uncounted).
+    """
     values = {f.name: getattr(event, f.name) for f in fields(event)}
-    for name in ("value", "best_before", "best_after", "lr_before", "lr_after"):
-        values[name] = _num(values[name])
+    for name in ("value", "best_before", "best_after"):
+        values[name] = i18n.number(values[name])
+    for name in ("lr_before", "lr_after"):
+        values[name] = i18n.lr(values[name])
+    values["resume_epoch"] = event.epoch + (event.cooldown_counter or 0)
     return values

@@ -14,8 +14,10 @@ same keys with the same ``{placeholders}``; ``tests/test_i18n.py`` keeps it so.
 from __future__ import annotations
 
 import json
+import math
 import os
 import string
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
@@ -79,3 +81,93 @@ def placeholders(text: str) -> set[str]:
 def t(key: str, lang: str | None = None, **values: object) -> str:
     """The message ``key`` in ``lang`` (default: the language in use), filled with ``values``."""
     return catalog(resolve(lang))[key].format(**values)
+
+
+# ------------------------------------------------- the numbers a learner reads, formatted once
+def number(x: float | None) -> str:
+    """A monitored value as a sentence shows it: 4 decimals, or 3 significant digits when tiny.
+
+    Args:
+        x: the value; None (nothing yet) shows as a dash, NaN and inf as themselves.
+
+    Example:
+
+    >>> number(0.123456), number(2e-5), number(None)
+    ('0.1235', '2e-05', '—')
+    """
+    if x is None:
+        return "—"
+    if isinstance(x, float) and not math.isfinite(x):
+        return str(x)
+    magnitude = abs(x)
+    if magnitude != 0 and (magnitude < 1e-3 or magnitude >= 1e5):
+        return f"{x:.3g}"
+    return f"{x:.4f}"
+
+
+def lr(x: float | None) -> str:
+    """A learning rate as cbteach prints it everywhere, in exponent form: ``1.0e-03``, ``1.25e-02``.
+
+    One form for every output (explain lines, summaries, plots, checks, sliders), so that a
+    learner comparing two learning rates by eye compares the same digits. Zero is ``0``.
+
+    Args:
+        x: the learning rate; None, NaN and inf show as a dash.
+
+    Example:
+
+    >>> lr(0.001), lr(0.00025), lr(0.0125), lr(0.0), lr(None)
+    ('1.0e-03', '2.5e-04', '1.25e-02', '0', '—')
+    """
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "—"
+    if x == 0:
+        return "0"
+    mantissa, exponent = f"{x:.2e}".split("e")
+    # 3 significant digits at most, 2 at least: 1.0e-03, 1.25e-02
+    return f"{mantissa.removesuffix('0')}e{exponent}"
+
+
+
+def epoch_list(epochs: Iterable[int], most: int = 8) -> str:
+    """``12, 20``; a long list keeps its first epochs and its last: ``10, 13, 16, …, 100``.
+
+    Args:
+        epochs: 1-based epoch numbers, in order.
+        most: the longest list written out in full.
+
+    Example:
+
+    >>> epoch_list(range(1, 20, 2))
+    '1, 3, 5, 7, 9, 11, …, 19'
+    """
+    shown = [str(e) for e in epochs]
+    if len(shown) > most:
+        shown = [*shown[: most - 2], "…", shown[-1]]
+    return ", ".join(shown)
+
+
+def epoch_ranges(epochs: Iterable[int]) -> str:
+    """``[1, 2, 3, 4, 7, 9, 10]`` as ``"1–4, 7, 9, 10"``; no epochs as a dash.
+
+    Args:
+        epochs: 1-based epoch numbers, in order.
+
+    Example:
+
+    >>> epoch_ranges([1, 2, 3, 4, 7, 9, 10])
+    '1–4, 7, 9, 10'
+    """
+    runs: list[list[int]] = []
+    for epoch in epochs:
+        if runs and epoch == runs[-1][-1] + 1:
+            runs[-1].append(epoch)
+        else:
+            runs.append([epoch])
+    parts = []
+    for run in runs:
+        if len(run) > 2:
+            parts.append(f"{run[0]}–{run[-1]}")
+        else:
+            parts.extend(str(e) for e in run)
+    return ", ".join(parts) or "—"

@@ -63,3 +63,27 @@ def compile_model(
         steps_per_execution=steps_per_execution,
     )
     return model
+
+
+def learning_rate(model) -> float | None:
+    """The learning rate of ``model``'s optimizer as a float, as it stands now.
+
+    Args:
+        model: a compiled Keras model (anything with an ``optimizer``).
+
+    Returns:
+        The learning rate, or None when there is no single optimizer (none compiled, or a
+        multi-optimizer that holds several).
+
+    Example:
+
+    >>> learning_rate(compile_model(build_model("mlp"), learning_rate=3e-3))  # doctest: +SKIP
+    0.003
+    """
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None or hasattr(optimizer, "optimizers"):
+        return None
+    try:
+        return float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+    except (TypeError, ValueError):
+        return None

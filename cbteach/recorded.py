@@ -15,9 +15,9 @@ from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
-from cbteach.checkpoints import write_atomically
+from cbteach.atomic import write_text
 from cbteach.events import EventLog
-from cbteach.training import Run
+from cbteach.run import Run
 
 SCHEMA_VERSION = 1
 PROVENANCE_KEYS = (
@@ -40,6 +40,19 @@ REQUIRED_CURVES = ("loss", "val_loss", "accuracy", "val_accuracy")
 
 class RecordError(ValueError):
     """A recorded-run file that does not follow the schema."""
+
+
+# What each shipped recorded run is: the settings that make its curve (see README).
+RECORDINGS = {
+    "overfit": {"model": "mlp", "learning_rate": 3e-3, "batch_size": 32, "monitor": "val_loss"},
+    "plateau": {"model": "cnn", "learning_rate": 1e-3, "batch_size": 128, "monitor": "val_loss"},
+    "accuracy": {
+        "model": "cnn",
+        "learning_rate": 5e-4,
+        "batch_size": 64,
+        "monitor": "val_accuracy",
+    },
+}
 
 
 def folder() -> Path:
@@ -90,11 +103,11 @@ def to_record(run: Run, *, name: str, command: str, suggested_monitor: str = "va
         "epoch_times": [round(t, 4) for t in run.epoch_times],
         "provenance": {
             "data": run.data,
-            "model": run.config.get("model"),
-            "seed": run.config.get("seed"),
+            "model": run.model_name,
+            "seed": run.seed,
             "epochs": run.epochs,
-            "batch_size": run.config.get("batch_size"),
-            "learning_rate": run.config.get("learning_rate"),
+            "batch_size": run.batch_size,
+            "learning_rate": run.learning_rate,
             "optimizer": "Adam",
             "keras": keras.__version__,
             "backend": backend,
@@ -122,7 +135,7 @@ def write(record: dict, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(record, ensure_ascii=False, indent=1) + "\n"
-    write_atomically(str(path), lambda temporary: Path(temporary).write_text(text, "utf-8"))
+    write_text(path, text)
     return path
 
 
@@ -141,10 +154,11 @@ def load(name_or_path: str | Path) -> Run:
         epoch_times=record["epoch_times"],
         device={"backend": provenance["backend"], "name": provenance["device"]},
         data=provenance["data"],
-        config={
-            **{k: provenance[k] for k in ("model", "seed", "batch_size", "learning_rate")},
-            "suggested_monitor": record["suggested_monitor"],
-            "provenance": provenance,
-        },
         name=record["name"],
+        model_name=provenance["model"],
+        seed=provenance["seed"],
+        batch_size=provenance["batch_size"],
+        learning_rate=provenance["learning_rate"],
+        suggested_monitor=record["suggested_monitor"],
+        provenance=provenance,
     )

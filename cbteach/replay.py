@@ -14,13 +14,15 @@ run says so in ``run.caveats``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import keras
 import numpy as np
 
-from cbteach.callbacks import current_lr
+from cbteach import models
+from cbteach.callbacks import describe
 from cbteach.events import Action, EventLog
-from cbteach.training import Run, describe_callback
+from cbteach.run import Run
 
 CAVEAT_LR = "replay.caveat_lr"
 
@@ -68,7 +70,7 @@ def drive(
         logs: dict = {}
         for cb in callbacks:
             cb.on_epoch_begin(epoch, logs)
-        lrs.append(current_lr(model))
+        lrs.append(models.learning_rate(model))
         logs = {k: float(history[k][epoch]) for k in keys}
         for cb in callbacks:
             cb.on_epoch_end(epoch, logs)
@@ -107,32 +109,40 @@ def replay(
         if hasattr(cb, "write"):
             saved_write[id(cb)] = cb.write
             cb.write = False
-        if isinstance(getattr(cb, "log", None), EventLog):
-            cb.log.listeners.append(log.append)
-    initial_lr = recorded.lrs[0] if recorded.lrs else recorded.config.get("learning_rate", 1e-3)
+    # one listener per log: callbacks that share one EventLog must not copy each event twice
+    logs = list(
+        {
+            id(cb.log): cb.log for cb in callbacks if isinstance(getattr(cb, "log", None), EventLog)
+        }.values()
+    )
+    for own in logs:
+        own.listeners.append(log.append)
+    initial_lr = recorded.lrs[0] if recorded.lrs else recorded.learning_rate or 1e-3
     try:
         ran, lrs = drive(callbacks, recorded.history, _shared_standin(), learning_rate=initial_lr)
     finally:
         for cb in callbacks:
             if id(cb) in saved_write:
                 cb.write = saved_write[id(cb)]
-            if isinstance(getattr(cb, "log", None), EventLog):
-                cb.log.listeners.remove(log.append)
+        for own in logs:
+            own.listeners.remove(log.append)
     history = {k: list(v[:ran]) for k, v in recorded.history.items() if k != "learning_rate"}
-    caveats = [CAVEAT_LR] if log.with_action(Action.REDUCED_LR) else []
-    return Run(
+    return _replayed(recorded, callbacks, history, log, lrs, name=name)
+
+
+def _replayed(recorded: Run, callbacks, history: dict, log: EventLog, lrs: list, *, name: str):
+    """The Run of a replay: the recorded run's provenance, the replay's curves and events."""
+    return replace(
+        recorded,
         history=history,
         events=log,
         lrs=lrs,
-        device=recorded.device,
-        data=recorded.data,
-        config={
-            **recorded.config,
-            "replay_of": recorded.name,
-            "callbacks": [describe_callback(cb) for cb in callbacks],
-        },
+        epoch_times=[],
         name=name or recorded.name,
-        caveats=caveats,
+        caveats=[CAVEAT_LR] if log.with_action(Action.REDUCED_LR) else [],
+        callback_settings=[describe(cb) for cb in callbacks],
+        replay_of=recorded.name,
+        model=None,
     )
 
 
@@ -197,20 +207,7 @@ class Replayer:
         lrs = (lr_parts[0] if lr_parts else parts[0] if parts else self.recorded).lrs[:ran]
         history = {k: list(v[:ran]) for k, v in self.recorded.history.items()}
         history.pop("learning_rate", None)
-        return Run(
-            history=history,
-            events=log,
-            lrs=list(lrs),
-            device=self.recorded.device,
-            data=self.recorded.data,
-            config={
-                **self.recorded.config,
-                "replay_of": self.recorded.name,
-                "callbacks": [describe_callback(cb) for cb in callbacks],
-            },
-            name=name or self.recorded.name,
-            caveats=[CAVEAT_LR] if log.with_action(Action.REDUCED_LR) else [],
-        )
+        return _replayed(self.recorded, callbacks, history, log, list(lrs), name=name)
 
 
 def _end_events(run: Run) -> list:

@@ -1,8 +1,8 @@
 """A few translated sentences on what each callback did over a whole :class:`Run`.
 
 The sentences are read off the run alone: its events (``STOPPED``, ``RESTORED``,
-``REDUCED_LR``, ``SAVED`` ...), its history length, its config (the arguments each
-callback was built with, the epochs asked for) and its caveats. It works the same on a
+``REDUCED_LR``, ``SAVED`` ...), its history length, the settings each callback was built
+with, the epochs asked for, and its caveats. It works the same on a
 live run from :func:`cbteach.training.train` and on a replay from
 :func:`cbteach.replay.replay`:
 
@@ -17,17 +17,17 @@ live run from :func:`cbteach.training.train` and on a replay from
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
+import html
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from cbteach import i18n
 from cbteach.events import Action, Event, first
 
 if TYPE_CHECKING:
-    from cbteach.training import Run
+    from cbteach.run import Run
 
-__all__ = ["summarize"]
+__all__ = ["summarize", "to_html"]
 
 #: The order in which the callbacks are summarised.
 ORDER = ("EarlyStopping", "ReduceLROnPlateau", "ModelCheckpoint")
@@ -59,7 +59,8 @@ def summarize(
     if "EarlyStopping" in present:
         lines += _early_stopping(run, events, arguments.get("EarlyStopping", {}), planned, t)
     elif present:
-        lines.append(t("epochs_ran", epochs=run.epochs, planned=planned))
+        key = "epochs_ran_all" if run.epochs == planned else "epochs_ran"
+        lines.append(t(key, epochs=run.epochs, planned=planned))
     if "ReduceLROnPlateau" in present:
         lines += _reduce_lr(run, events, arguments.get("ReduceLROnPlateau", {}), t)
     if "ModelCheckpoint" in present:
@@ -72,11 +73,41 @@ def summarize(
     return lines
 
 
+def to_html(run: Run | None, lang: str | None = None, error: str | None = None) -> str:
+    """The summary as an HTML box: the sentences as a list, the caveats set apart.
+
+    Args:
+        run: the run to summarise; None shows the title alone.
+        lang: "ko" or "en" (default: the language in use).
+        error: a sentence to show instead (settings Keras refused), in red.
+
+    Example:
+
+    >>> ipywidgets.HTML(to_html(run, "ko"))  # doctest: +SKIP
+    """
+    title = html.escape(i18n.t("widgets.summary_title", lang))
+    if error is not None:
+        body = f'<p style="color:#b00020"><b>⚠</b> {html.escape(error)}</p>'
+        return f"<div><b>{title}</b>{body}</div>"
+    if run is None:
+        return f"<div><b>{title}</b></div>"
+    caveats = {i18n.t(c, lang) for c in run.caveats if c in i18n.catalog(i18n.resolve(lang))}
+    lines = summarize(run, lang)
+    items = "".join(f"<li>{html.escape(x)}</li>" for x in lines if x not in caveats)
+    notes = "".join(
+        '<p style="background:#fff4e0;border-left:4px solid #f0a000;padding:4px 8px">'
+        f"{html.escape(x)}</p>"
+        for x in lines
+        if x in caveats
+    )
+    return f"<div><b>{title}</b><ul>{items}</ul>{notes}</div>"
+
+
 # ---------------------------------------------------------------------- reading the run
 def _arguments(run: Run) -> dict[str, dict]:
-    """The arguments each callback was built with, by class name (from ``run.config``)."""
+    """The arguments each callback was built with, by class name."""
     found: dict[str, dict] = {}
-    for described in run.config.get("callbacks", []) or []:
+    for described in run.callback_settings or []:
         if isinstance(described, dict) and "class" in described:
             found.setdefault(described["class"], described)
     return found
@@ -84,8 +115,7 @@ def _arguments(run: Run) -> dict[str, dict]:
 
 def _planned_epochs(run: Run) -> int:
     """The epochs the run could have had: asked of ``train`` or, in a replay, recorded."""
-    for source in (run.config, run.config.get("provenance") or {}):
-        value = source.get("epochs") if isinstance(source, dict) else None
+    for value in (run.planned_epochs, (run.provenance or {}).get("epochs")):
         if isinstance(value, int) and value >= run.epochs:
             return value
     return run.epochs
@@ -93,20 +123,6 @@ def _planned_epochs(run: Run) -> int:
 
 def _of(events: Sequence[Event], callback: str) -> list[Event]:
     return [e for e in events if e.callback == callback]
-
-
-def _epochs_list(epochs: Iterable[int], most: int = 8) -> str:
-    """``12, 20``; a long list keeps its first epochs and its last: ``10, 13, 16, …, 100``."""
-    epochs = [str(e) for e in epochs]
-    if len(epochs) > most:
-        epochs = [*epochs[: most - 2], "…", epochs[-1]]
-    return ", ".join(epochs)
-
-
-def _lr(value: float | None) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "—"
-    return f"{value:.1e}"
 
 
 def _plural(t, key: str, count: int, **values: object) -> str:
@@ -222,17 +238,18 @@ def _reduce_lr(run: Run, events: list[Event], arguments: dict, t) -> list[str]:
     patience = next((e.patience for e in mine if e.patience is not None), None)
     at_min = [e for e in mine if e.action is Action.AT_MIN_LR]
     at_min_where = _plural(
-        t, "at_epochs", len(at_min), epochs=_epochs_list(e.epoch for e in at_min)
+        t, "at_epochs", len(at_min), epochs=i18n.epoch_list(e.epoch for e in at_min)
     )
+    lr = i18n.lr
     lines = []
     if cuts:
-        where = _plural(t, "at_epochs", len(cuts), epochs=_epochs_list(e.epoch for e in cuts))
-        lines.append(t("rlr_cuts", where=where, start=_lr(start), last=_lr(cuts[-1].lr_after)))
+        where = _plural(t, "at_epochs", len(cuts), epochs=i18n.epoch_list(e.epoch for e in cuts))
+        lines.append(t("rlr_cuts", where=where, start=lr(start), last=lr(cuts[-1].lr_after)))
         if at_min:
-            lines.append(t("rlr_at_min_lr", where=at_min_where, min_lr=_lr(at_min[0].lr_after)))
+            lines.append(t("rlr_at_min_lr", where=at_min_where, min_lr=lr(at_min[0].lr_after)))
     elif at_min:
         min_lr = arguments.get("min_lr", at_min[0].lr_after)
-        lines.append(t("rlr_at_min_lr_only", where=at_min_where, lr=_lr(start), min_lr=_lr(min_lr)))
+        lines.append(t("rlr_at_min_lr_only", where=at_min_where, lr=lr(start), min_lr=lr(min_lr)))
     else:
         last = decided[-1].lr_after
         lines.append(
@@ -240,20 +257,40 @@ def _reduce_lr(run: Run, events: list[Event], arguments: dict, t) -> list[str]:
                 "rlr_none",
                 monitor=decided[0].monitor,
                 patience=patience,
-                lr=_lr(last if last is not None else start),
+                lr=lr(last if last is not None else start),
             )
         )
-    cooling = [e.epoch for e in mine if e.action is Action.COOLDOWN]
-    if cooling:
-        span = _plural(t, "n_epochs", len(cooling))
-        lines.append(t("rlr_cooldown", span=span, cooldown=arguments.get("cooldown", "?")))
+    lines += _cooldown(mine, cuts, arguments, t)
     return lines
+
+
+def _cooldown(mine: list[Event], cuts: list[Event], arguments: dict, t) -> list[str]:
+    """The rest after each cut, told the way Keras counts it.
+
+    Keras takes one off its cooldown counter at the end of each epoch *before* it asks
+    whether it is cooling down, so ``cooldown=c`` leaves c - 1 epochs after a cut uncounted
+    (``cooldown=1`` none). The sentence names the epochs that were actually not counted:
+    those of ``Action.COOLDOWN``, where the value did not improve and wait stayed put.
+    """
+    cooldown = arguments.get("cooldown")
+    if cooldown is None and cuts:
+        cooldown = cuts[0].cooldown_counter  # Keras sets the counter to cooldown at a cut
+    if not cuts or not cooldown:
+        return []
+    if cooldown == 1:
+        return [t("rlr_cooldown_one")]
+    resting = [e.epoch for e in mine if e.action is Action.COOLDOWN]
+    rest = _plural(t, "n_epochs", cooldown - 1)
+    if not resting:
+        return [t("rlr_cooldown_unused", cooldown=cooldown, rest=rest)]
+    where = _plural(t, "at_epochs", len(resting), epochs=i18n.epoch_ranges(resting))
+    return [t("rlr_cooldown", cooldown=cooldown, rest=rest, where=where)]
 
 
 def _checkpoint(run: Run, events: list[Event], t) -> list[str]:
     mine = _of(events, "ModelCheckpoint")
     saves = [e for e in mine if e.action is Action.SAVED]
-    replayed = "replay_of" in run.config
+    replayed = run.replay_of is not None
     if not saves:
         stopped_missing = _missing_stop(mine, t)
         if stopped_missing:
@@ -264,5 +301,8 @@ def _checkpoint(run: Run, events: list[Event], t) -> list[str]:
     files = _plural(t, "n_files", len(saves))
     last = saves[-1]
     every = all(e.reason == "events.mc_saved_every" for e in saves)
-    key = ("mc_every" if every else "mc_saved") + ("_replay" if replayed else "")
-    return [t(key, files=files, epoch=last.epoch, path=last.saved_path)]
+    # a path without {placeholders} ("best.keras"): each save overwrites the one file
+    same = len(saves) > 1 and len({e.saved_path for e in saves}) == 1
+    key = "mc_every" if every else "mc_saved"
+    key += ("_same" if same else "") + ("_replay" if replayed else "")
+    return [t(key, files=files, count=len(saves), epoch=last.epoch, path=last.saved_path)]

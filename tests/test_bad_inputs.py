@@ -29,10 +29,11 @@ import numpy as np
 import pytest
 
 from cbteach import Action, EarlyStopping, EventLog, ModelCheckpoint, ReduceLROnPlateau, i18n
+from cbteach.arguments import check_fit_arguments, check_train_arguments
 from cbteach.data import MnistData
 from cbteach.replay import drive, standin_model
 from cbteach.training import train
-from cbteach.validation import InputWarning, check_fit_arguments, check_train_arguments
+from cbteach.validation import InputWarning
 from cbteach.widgets import CALLBACKS, Playground, check_callbacks, check_controls
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "BAD_INPUTS.md"
@@ -436,7 +437,7 @@ def test_plain_keras_crowns_a_nan_first_value_the_best_for_ever():
 def test_train_tells_the_callbacks_there_is_validation_data():
     checkpoint = ModelCheckpoint("w.{val_loss:.2f}.keras", write=False)
     assert checkpoint._validation is None
-    check_train_arguments({}, epochs=3, batch_size=32, callbacks=[checkpoint])
+    check_train_arguments({}, valid=["epochs"], epochs=3, batch_size=32, callbacks=[checkpoint])
     assert checkpoint._validation is True
     check_fit_arguments(x=[], y=[], callbacks=[checkpoint])
     assert checkpoint._validation is False

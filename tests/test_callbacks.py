@@ -16,7 +16,7 @@ import pytest
 
 import cbteach
 from cbteach import Action, EarlyStopping, EventLog, ModelCheckpoint, ReduceLROnPlateau, i18n
-from cbteach.callbacks import spy
+from cbteach.observed import spy
 from cbteach.replay import drive, standin_model
 
 N_CASES = 300
@@ -363,6 +363,41 @@ def test_explain_prints_one_translated_line_per_epoch(models, capsys):
     i18n.set_language("ko")
     drive([EarlyStopping(patience=2, explain=True)], curve, model)
     assert "인내(patience)" in capsys.readouterr().out
+
+
+def test_a_first_value_that_misses_the_baseline_is_explained_as_a_wait(models, capsys):
+    """KERAS_FACTS: the first value is always the best, but wait goes back to 0 only past
+    the baseline, so an epoch-1 value that misses it leaves wait at 1."""
+    _, model = models
+    curve = {"val_loss": [1.0, 0.8, 0.5, 0.6]}
+    plain = keras.callbacks.EarlyStopping(patience=3, baseline=0.7)
+    waits = []
+
+    class Wait(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            waits.append(plain.wait)
+
+    drive([plain, Wait()], curve, model)
+    for lang in ("en", "ko"):
+        i18n.set_language(lang)
+        es = EarlyStopping(patience=3, baseline=0.7, explain=True)
+        drive([es], curve, model)
+        first = capsys.readouterr().out.splitlines()[0]
+        (event,) = [e for e in es.events if e.epoch == 1]
+        assert event.reason == "events.es_first_below_baseline"
+        assert [e.wait_after for e in es.events] == waits == [1, 2, 0, 1]
+        expected = i18n.t(
+            "events.es_first_below_baseline",
+            monitor="val_loss",
+            value="1.0000",
+            wait_after=1,
+            patience=3,
+        )
+        assert first.endswith(expected), first
+    assert first.endswith("기준값(baseline)에 못 미쳐 대기(wait)에 셉니다 → 대기 1/3")
+    i18n.set_language("en")
+    drive([EarlyStopping(patience=3, explain=True)], curve, model)  # no baseline: a plain first
+    assert "falls short" not in capsys.readouterr().out
 
 
 def test_patience_zero_stops_where_patience_one_does(models):

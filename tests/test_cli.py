@@ -63,7 +63,7 @@ def test_record_writes_a_valid_replayable_run(tmp_path):
     path = tmp_path / "tiny.json"
     main(["record", "tiny", "--epochs", "2", "--model", "mlp", "--out", str(path)])
     run = recorded.load(path)
-    assert run.epochs == 2 and run.config["provenance"]["command"].startswith(
+    assert run.epochs == 2 and run.provenance["command"].startswith(
         "python -m cbteach record tiny "
     )
 

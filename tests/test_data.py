@@ -11,22 +11,13 @@ import pytest
 
 from cbteach import data as data_module
 from cbteach import i18n
-from cbteach.data import MnistData, load_mnist
+from cbteach.data import load_mnist
 
 
 @pytest.fixture(autouse=True)
-def clean_settings(monkeypatch):
+def clean_settings(monkeypatch, no_language):
     """No language, data source or Keras home leaks in from the environment or other tests."""
-    monkeypatch.delenv("CBTEACH_LANG", raising=False)
     monkeypatch.delenv("CBTEACH_DATA", raising=False)
-    monkeypatch.setattr(i18n, "_current", None)
-    yield
-    i18n._current = None
-
-
-@pytest.fixture(scope="module")
-def sample() -> MnistData:
-    return load_mnist("sample", verbose=False)
 
 
 def _no_download(*args, **kwargs):

@@ -92,3 +92,54 @@ def test_merge_orders_by_epoch_and_keeps_each_log_once():
     b.append(event(1))
     merged = EventLog.merge([a, b, a])
     assert [e.epoch for e in merged] == [1, 2]
+
+
+def rlr(epoch, action, **kw):
+    return event(epoch, action, reason="events.rlr_waited", callback="ReduceLROnPlateau", **kw)
+
+
+def test_decisions_keep_one_event_per_epoch_in_epoch_order():
+    log = EventLog()
+    log.append(event(2, wait_after=1))
+    log.append(event(1, action=Action.IMPROVED, reason="events.es_first", wait_after=0))
+    log.append(event(2, action=Action.STOPPED, reason="events.es_stopped"))  # epoch 2's last
+    log.append(event(3, callback="ReduceLROnPlateau", reason="events.rlr_waited"))
+    log.append(event(3, action=Action.RESTORED, reason="events.es_restored"))
+    mine = log.decisions("EarlyStopping")
+    assert [(e.epoch, e.action) for e in mine] == [(1, Action.IMPROVED), (2, Action.STOPPED)]
+    assert [e.epoch for e in log.decisions("ReduceLROnPlateau")] == [3]
+    assert log.decisions("ModelCheckpoint") == []
+
+
+def test_decisions_leave_out_saves_within_an_epoch():
+    log = EventLog()
+    mc = {"callback": "ModelCheckpoint", "action": Action.SAVED}
+    log.append(event(1, reason="events.mc_saved", **mc))
+    log.append(event(2, reason="events.mc_saved", **mc))
+    log.append(event(2, reason="events.mc_saved_batch", **mc))  # a batch save, after epoch 2's
+    decided = [(e.epoch, e.reason) for e in log.decisions("ModelCheckpoint")]
+    assert decided == [(1, "events.mc_saved"), (2, "events.mc_saved")]
+
+
+def test_cooldown_epochs_are_the_epochs_decided_as_cooldown():
+    log = EventLog()
+    for epoch, action in enumerate(
+        [Action.WAITED, Action.REDUCED_LR, Action.COOLDOWN, Action.WAITED, Action.REDUCED_LR],
+        start=1,
+    ):
+        log.append(rlr(epoch, action))
+    log.append(rlr(7, Action.COOLDOWN))
+    log.append(rlr(6, Action.COOLDOWN))
+    log.append(event(6))  # another callback's event at a cooldown epoch changes nothing
+    assert log.cooldown_epochs("ReduceLROnPlateau") == [3, 6, 7]
+    assert log.cooldown_epochs() == [3, 6, 7]
+    assert log.cooldown_epochs("EarlyStopping") == []
+    assert EventLog().cooldown_epochs() == []
+
+
+def test_cooldown_epochs_read_each_epochs_decision():
+    log = EventLog()
+    log.append(rlr(4, Action.COOLDOWN))
+    log.append(rlr(4, Action.IMPROVED))  # the epoch's last event is its decision
+    log.append(rlr(5, Action.COOLDOWN))
+    assert log.cooldown_epochs("ReduceLROnPlateau") == [5]

@@ -555,7 +555,7 @@ def test_an_interrupted_cell_run_again_resumes_in_the_same_process(tmp_path, dat
         train(callbacks, **settings, extra_callbacks=[Interrupt(2)])
     assert checkpoints.epochs_done(tmp_path / "backup") == 2
     run = train(callbacks, **settings)
-    assert run.config["resumed_from"] == 2 and run.epochs == 2
+    assert run.resumed_from == 2 and run.epochs == 2
     assert [e.epoch for e in run.events] == [1, 2, 3, 4]
     assert list(run.to_frame().index) == [3, 4]
     assert [e.epoch for e in EventLog.load(tmp_path / "events.jsonl")] == [1, 2, 3, 4]

@@ -52,3 +52,44 @@ def test_environment_variable_sets_the_default(monkeypatch):
 def test_unknown_language_says_what_to_write():
     with pytest.raises(ValueError, match="'ko' or 'en'"):
         i18n.set_language("kr")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (0.001, "1.0e-03"),
+        (0.003 * 0.3, "9.0e-04"),
+        (0.0125, "1.25e-02"),
+        (0.003 * 0.3**4, "2.43e-05"),
+        (1e-9, "1.0e-09"),
+        (0.0, "0"),
+        (None, "—"),
+        (float("nan"), "—"),
+    ],
+)
+def test_a_learning_rate_reads_the_same_way_everywhere(value, shown):
+    """One form for every learning rate a learner reads (the Korean review, §5.3.8)."""
+    assert i18n.lr(value) == shown
+
+
+def test_explain_lines_and_summaries_print_the_same_learning_rate():
+    from cbteach.events import Action, Event
+
+    cut = Event(
+        epoch=4,
+        callback="ReduceLROnPlateau",
+        action=Action.REDUCED_LR,
+        reason="events.rlr_reduced",
+        best_epoch=2,
+        monitor="val_loss",
+        mode="min",
+        value=0.5,
+        best_before=0.4,
+        best_after=0.4,
+        lr_before=0.001,
+        lr_after=0.0005,
+        wait_before=1,
+        wait_after=0,
+        patience=2,
+    )
+    assert "1.0e-03" in cut.explain("en") and "5.0e-04" in cut.explain("en")

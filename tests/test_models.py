@@ -7,21 +7,12 @@ import numpy as np
 import pytest
 
 from cbteach import i18n
-from cbteach.data import load_mnist
 from cbteach.models import MODELS, build_model, compile_model
 
 
 @pytest.fixture(autouse=True)
-def clean_language(monkeypatch):
-    monkeypatch.delenv("CBTEACH_LANG", raising=False)
-    monkeypatch.setattr(i18n, "_current", None)
-    yield
-    i18n._current = None
-
-
-@pytest.fixture(scope="module")
-def sample():
-    return load_mnist("sample", verbose=False)
+def clean_language(no_language):
+    """Each test starts with no language chosen."""
 
 
 def test_models_lists_both():

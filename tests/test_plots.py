@@ -1,7 +1,8 @@
 """Plots read a Run and draw what the callbacks decided, at the epochs they decided it.
 
-Runs are made by driving the real callbacks (cbteach's subclasses of Keras' classes) on a
-tiny real Keras model over hand-made curves, so every event is one Keras really produced.
+Runs are made by replaying hand-made curves through the real callbacks (cbteach's
+subclasses of Keras' classes, driven by :mod:`cbteach.replay` on a real Keras model), so
+every event is one Keras really produced.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import math
+import subprocess
+import sys
 import warnings
 from importlib import resources
 
@@ -18,8 +21,8 @@ import numpy as np
 import pytest
 
 from cbteach import EarlyStopping, EventLog, ModelCheckpoint, ReduceLROnPlateau, i18n, plots
-from cbteach.callbacks import current_lr
 from cbteach.plots import Timeline, plot_compare, plot_lr, plot_run
+from cbteach.replay import replay
 from cbteach.training import Run
 
 # val_loss improves until epoch 5 (0.69), then only gets worse.
@@ -27,47 +30,19 @@ VAL_LOSS = [1.0, 0.8, 0.7, 0.72, 0.69, 0.71, 0.73, 0.74, 0.75, 0.76, 0.77, 0.78]
 LOSS = [1.1, 0.85, 0.7, 0.62, 0.55, 0.5, 0.46, 0.43, 0.4, 0.38, 0.36, 0.34]
 
 
-def tiny_model() -> keras.Model:
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
-    return model
-
-
-def drive(callbacks, history: dict[str, list[float]], log: EventLog, name: str = "") -> Run:
+def drive(callbacks, history: dict[str, list[float]], name: str = "") -> Run:
     """Call the hooks as ``model.fit`` would, with ``history`` as each epoch's logs."""
-    model = tiny_model()
-    model.stop_training = False
-    for cb in callbacks:
-        cb.set_model(model)
-    for cb in callbacks:
-        cb.on_train_begin()
-    ran: dict[str, list[float]] = {k: [] for k in history}
-    lrs = []
-    for epoch in range(len(next(iter(history.values())))):
-        for cb in callbacks:
-            cb.on_epoch_begin(epoch)
-        lrs.append(current_lr(model))
-        logs = {k: v[epoch] for k, v in history.items()}
-        for cb in callbacks:
-            cb.on_epoch_end(epoch, logs)
-        for k in history:
-            ran[k].append(history[k][epoch])
-        if model.stop_training:
-            break
-    for cb in callbacks:
-        cb.on_train_end()
-    return Run(history=ran, events=log, lrs=lrs, name=name)
+    return replay(Run(history=history, events=EventLog(), lrs=[0.1]), callbacks, name=name)
 
 
 def make_run(tmp_path, *, es_patience=2, rlr=True, mc=True, cooldown=0, name="") -> Run:
-    log = EventLog()
-    callbacks = [EarlyStopping(patience=es_patience, restore_best_weights=True, log=log)]
+    callbacks = [EarlyStopping(patience=es_patience, restore_best_weights=True)]
     if rlr:
-        callbacks.append(ReduceLROnPlateau(patience=1, factor=0.5, cooldown=cooldown, log=log))
+        callbacks.append(ReduceLROnPlateau(patience=1, factor=0.5, cooldown=cooldown))
     if mc:
         path = str(tmp_path / "ckpt_{epoch:02d}.keras")
-        callbacks.append(ModelCheckpoint(path, save_best_only=True, write=False, log=log))
-    return drive(callbacks, {"loss": LOSS, "val_loss": VAL_LOSS}, log, name=name)
+        callbacks.append(ModelCheckpoint(path, save_best_only=True, write=False))
+    return drive(callbacks, {"loss": LOSS, "val_loss": VAL_LOSS}, name=name)
 
 
 @pytest.fixture
@@ -130,7 +105,7 @@ def test_markers_sit_at_the_epochs_the_callbacks_decided(run):
 def test_notes_name_the_new_lr_and_the_stop(run):
     timeline = Timeline(run, lang="en")
     notes = [n.get_text() for n in timeline.lr_cut_notes if n.get_visible()]
-    assert notes == ["LR→0.05", "LR→0.025", "LR→0.0125"]
+    assert notes == ["LR→5.0e-02", "LR→2.5e-02", "LR→1.25e-02"]
     assert [n.get_position()[0] for n in timeline.lr_cut_notes] == [4, 6, 7]
     assert timeline.artists["stop_note"].get_text() == i18n.t("plots.stop_note", "en", epoch=7)
 
@@ -211,13 +186,12 @@ def test_an_empty_timeline_can_be_filled_later(run):
 def test_a_monitored_metric_gets_the_twin_axis(tmp_path):
     val_accuracy = [0.5, 0.6, 0.7, 0.68, 0.72, 0.71, 0.7, 0.69]
     history = {"loss": LOSS[:8], "val_loss": VAL_LOSS[:8], "val_accuracy": val_accuracy}
-    log = EventLog()
     callbacks = [
-        EarlyStopping(monitor="val_accuracy", mode="max", patience=2, restore_best_weights=True, log=log),
+        EarlyStopping(monitor="val_accuracy", mode="max", patience=2, restore_best_weights=True),
         ModelCheckpoint(str(tmp_path / "m.keras"), monitor="val_accuracy", mode="max",
-                        save_best_only=True, write=False, log=log),
+                        save_best_only=True, write=False),
     ]  # fmt: skip
-    run = drive(callbacks, history, log)
+    run = drive(callbacks, history)
     timeline = Timeline(run)
     a = timeline.artists
     assert timeline.axes["metric"].get_visible()
@@ -283,7 +257,7 @@ def test_labels_come_from_the_catalog_in_each_language(run):
     assert timeline.artists["restored_note"].get_text() == i18n.t(
         "plots.restored_note", "ko", epoch=5
     )
-    assert timeline.lr_cut_notes[0].get_text() == "학습률→0.05"
+    assert timeline.lr_cut_notes[0].get_text() == "학습률→5.0e-02"
 
     i18n.set_language("ko")  # lang=None follows the language in use
     assert Timeline(run).axes["curves"].get_ylabel() == i18n.t("plots.loss_axis", "ko")
@@ -331,12 +305,10 @@ def test_compare_draws_one_stop_line_per_run(tmp_path):
         plot_compare(runs, ["only one label"])
 
 
-def test_a_real_three_epoch_training_run():
-    data_module = pytest.importorskip("cbteach.data")
-    pytest.importorskip("cbteach.models")
+def test_a_real_three_epoch_training_run(sample):
     from cbteach.training import train
 
-    data = data_module.load_mnist("sample", verbose=False)
+    data = sample
     model = keras.Sequential(
         [
             keras.Input((28, 28, 1)),
@@ -365,3 +337,46 @@ def test_a_timeline_built_empty_scales_to_the_first_real_run():
     _, high = timeline.axes["curves"].get_ylim()
     top = max(max(run.history["val_loss"]), max(run.history["loss"]))
     assert top <= high < 0.9, "the y axis kept the empty run's 0..1 instead of fitting the data"
+
+
+IMPORT_THEN_APPLY = """
+import json, matplotlib
+
+def settings():
+    return {k: repr(matplotlib.rcParams[k]) for k in matplotlib.rcParams if k != "backend"}
+
+before = settings()
+import cbteach.plots, cbteach.timeline
+after = settings()
+from cbteach import recorded
+cbteach.plots.plot_run(recorded.load("overfit"), lang="ko")  # what a learner calls first
+applied = settings()
+print(json.dumps({
+    "changed_by_import": sorted(k for k in before if after[k] != before[k]),
+    "changed_by_call": sorted(k for k in after if applied[k] != after[k]),
+}))
+"""
+
+
+def test_importing_plots_leaves_matplotlib_settings_alone():
+    """Importing sets no rcParams; the first plot applies the Korean font (a fresh process)."""
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_THEN_APPLY],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["changed_by_import"] == []
+    assert {"font.family", "axes.unicode_minus"} <= set(result["changed_by_call"])
+
+
+def test_each_plot_applies_the_korean_font(run, monkeypatch):
+    calls = []
+    monkeypatch.setattr(plots, "use_korean_font", lambda: calls.append("plots"))
+    monkeypatch.setattr("cbteach.timeline.use_korean_font", lambda: calls.append("timeline"))
+    plot_run(run)
+    plot_lr(run)
+    plot_compare([run])
+    assert calls == ["timeline", "plots", "plots"]

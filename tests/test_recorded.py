@@ -35,7 +35,7 @@ def test_overfit_run_overfits():
 
 def test_accuracy_run_suggests_val_accuracy():
     run = recorded.load("accuracy")
-    assert run.config["suggested_monitor"] == "val_accuracy"
+    assert run.suggested_monitor == "val_accuracy"
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,6 @@ import os
 import pytest
 
 from cbteach import EarlyStopping, EventLog, ModelCheckpoint, ReduceLROnPlateau, recorded
-from cbteach.data import load_mnist
 from cbteach.replay import CAVEAT_LR, replay
 from cbteach.training import train
 
@@ -40,13 +39,12 @@ def essentials(log: EventLog):
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
+def live(tmp_path_factory, sample):
     tmp_path = tmp_path_factory.mktemp("live")
     log = EventLog()
     specs = settings(tmp_path)
-    data = load_mnist("sample", verbose=False)
     run = train(
-        build(specs, log), data=data, model="mlp", epochs=12, learning_rate=3e-3, batch_size=32
+        build(specs, log), data=sample, model="mlp", epochs=12, learning_rate=3e-3, batch_size=32
     )
     return run, specs, tmp_path
 

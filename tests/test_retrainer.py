@@ -6,21 +6,20 @@ path trains exactly what the slow one does and falls back where it must.
 
 from __future__ import annotations
 
+import dataclasses
+
 import keras
 import pytest
 
 import cbteach
-from cbteach.data import load_mnist
 from cbteach.hooks import HookTrace
 from cbteach.training import STEPS_PER_EXECUTION, Retrainer, needs_every_batch, train
 
 
 @pytest.fixture(scope="module")
-def data():
-    full = load_mnist("sample", verbose=False)
+def data(sample):
     # 640 images: 20 batches of 32, so steps_per_execution=32 puts a whole epoch in one call
-    full.x_train, full.y_train = full.x_train[:640], full.y_train[:640]
-    return full
+    return dataclasses.replace(sample, x_train=sample.x_train[:640], y_train=sample.y_train[:640])
 
 
 def plateau_then_stop(patience: int, factor: float) -> list[keras.callbacks.Callback]:
@@ -62,8 +61,8 @@ def test_several_batches_per_call_train_the_same_numbers(data):
     slow = train(
         [batch_hook()], data=data, model="mlp", epochs=3, batch_size=32, learning_rate=3e-3
     )
-    assert fast.config["steps_per_execution"] == STEPS_PER_EXECUTION > 1
-    assert slow.config["steps_per_execution"] == 1  # a batch hook: one batch per call
+    assert fast.steps_per_execution == STEPS_PER_EXECUTION > 1
+    assert slow.steps_per_execution == 1  # a batch hook: one batch per call
     assert fast.history == slow.history and fast.lrs == slow.lrs
 
 
@@ -84,7 +83,7 @@ def test_every_retrain_starts_from_the_same_state(data):
     assert again.history == first.history and again.lrs == first.lrs
     assert [e.to_dict() for e in again.events] == [e.to_dict() for e in first.events]
     assert retrainer.runs == 3 and again.model is first.model  # one model, reset each time
-    assert again.config["learning_rate"] == 3e-3 and again.config["model"] == "mlp"
+    assert again.learning_rate == 3e-3 and again.model_name == "mlp"
 
 
 def test_a_retrain_trains_what_a_fresh_model_trains(data):
@@ -101,7 +100,7 @@ def test_retrainer_runs_with_a_batch_hook_on_a_fresh_model(data):
     retrainer = Retrainer("mlp")
     run = retrainer.train([batch_hook(seen)], data=data, epochs=1, batch_size=32)
     assert seen == list(range(20)) and run.model is not retrainer.model
-    assert run.config["steps_per_execution"] == 1 and retrainer.runs == 0
+    assert run.steps_per_execution == 1 and retrainer.runs == 0
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

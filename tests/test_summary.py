@@ -31,7 +31,7 @@ def overfit():
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_each_shipped_run_is_summarised_in_both_languages(name, lang):
     rec = recorded.load(name)
-    monitor = rec.config["suggested_monitor"]
+    monitor = rec.suggested_monitor
     callbacks = [
         ModelCheckpoint("ckpt/{epoch:02d}.keras", monitor=monitor, save_best_only=True),
         ReduceLROnPlateau(monitor=monitor, patience=3, factor=0.5),
@@ -79,8 +79,8 @@ def test_lr_cuts_list_their_epochs_and_the_final_lr(overfit):
     line = next(x for x in summarize(run, "en") if x.startswith("ReduceLROnPlateau cuts"))
     epochs = ", ".join(str(e.epoch) for e in cuts)
     assert f"at epochs {epochs}:" in line
-    assert f"to {cuts[-1].lr_after:.1e} in the end" in line
-    assert f"from {overfit.lrs[0]:.1e}" in line
+    assert f"to {i18n.lr(cuts[-1].lr_after)} in the end" in line
+    assert f"from {i18n.lr(overfit.lrs[0])}" in line
     assert CAVEAT_LR in run.caveats and i18n.t(CAVEAT_LR, "en") in summarize(run, "en")
 
 
@@ -101,6 +101,33 @@ def test_checkpoint_counts_files_and_names_the_last(overfit):
     )
     every = replay(overfit, [ModelCheckpoint("c/{epoch}.keras"), EarlyStopping(patience=3)])
     assert any("every epoch (save_best_only=False" in x for x in summarize(every, "en"))
+
+
+def test_a_fixed_file_name_is_one_file_written_over_not_many_files(overfit):
+    # "best.keras" has no {placeholders}: every save overwrites the one file
+    every = replay(overfit, [ModelCheckpoint("best.keras", save_best_only=False)])
+    n, last = len(every.saves), every.saves[-1]
+    assert n == every.epochs > 1 and {s.saved_path for s in every.saves} == {"best.keras"}
+    en = [x for x in summarize(every, "en") if x.startswith("ModelCheckpoint would")]
+    assert en == [
+        (
+            "ModelCheckpoint would write every epoch (save_best_only=False; a replay writes none) "
+            f"to one file, best.keras, {n} times (each save overwrites it); "
+            f"the last at epoch {last.epoch}."
+        )
+    ]
+    ko = " ".join(summarize(every, "ko"))
+    assert f"파일 하나(best.keras)에 {n}번 썼을 것입니다" in ko
+    assert f"마지막 저장은 에포크 {last.epoch}입니다" in ko
+    assert "files" not in en[0] and f"파일 {n}개" not in ko
+    best = replay(overfit, [ModelCheckpoint("best.keras", save_best_only=True)])
+    live = dataclasses.replace(best, replay_of=None, caveats=[])
+    n, last = len(best.saves), best.saves[-1]
+    assert n > 1
+    text = " ".join(summarize(live, "en"))
+    assert f"ModelCheckpoint writes one file, best.keras, {n} times" in text
+    assert f"the last at epoch {last.epoch}." in text
+    assert f"파일 하나(best.keras)에 {n}번 저장합니다" in " ".join(summarize(live, "ko"))
 
 
 def test_restore_best_weights_false_says_the_last_weights_stay(overfit):
@@ -124,9 +151,7 @@ def test_a_loss_maximised_is_flagged(overfit):
 def test_a_live_run_cut_short_writes_real_files_and_says_it_was_stopped(overfit):
     # A live run that ran 8 of 30 epochs (e.g. cancelled): no "replay_of", files written.
     replayed = replay(dataclasses.replace(overfit, history=_head(overfit.history, 8)), three(50))
-    live = dataclasses.replace(
-        replayed, config={"epochs": 30, "callbacks": replayed.config["callbacks"]}, caveats=[]
-    )
+    live = dataclasses.replace(replayed, planned_epochs=30, replay_of=None, caveats=[])
     lines = summarize(live, "en", test_accuracy=0.9312)
     text = " ".join(lines)
     assert "training ended after 8 of 30 epochs" in text
@@ -148,7 +173,7 @@ def _head(history, n):
 def _curve_run(curve: dict, callbacks) -> object:
     from cbteach.events import EventLog
     from cbteach.replay import replay
-    from cbteach.training import Run
+    from cbteach.run import Run
 
     recorded = Run(history=curve, events=EventLog(), lrs=[1e-3] * len(curve["val_loss"]))
     return replay(recorded, callbacks)

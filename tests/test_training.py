@@ -9,13 +9,12 @@ import numpy as np
 import pytest
 
 from cbteach import EarlyStopping, ReduceLROnPlateau, i18n
-from cbteach.data import load_mnist
 from cbteach.training import train
 
 
 @pytest.fixture(scope="module")
-def data():
-    return load_mnist("sample", verbose=False)
+def data(sample):
+    return sample
 
 
 def test_a_run_holds_history_events_lrs_times_device_data_and_config(data):
@@ -26,7 +25,7 @@ def test_a_run_holds_history_events_lrs_times_device_data_and_config(data):
     assert {e.callback for e in run.events} == {"ReduceLROnPlateau", "EarlyStopping"}
     assert run.device["backend"] and run.device["name"]
     assert run.data["source"] == "sample" and run.data["n_train"] == 4000
-    described = run.config["callbacks"][0]
+    described = run.callback_settings[0]
     assert described["class"] == "ReduceLROnPlateau" and described["factor"] == 0.5
     assert list(run.to_frame().columns)[-2:] == ["lr", "epoch_time_s"]
 

@@ -16,7 +16,6 @@ import numpy as np
 import pytest
 
 from cbteach import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, recorded, training
-from cbteach.data import load_mnist
 from cbteach.models import build_model
 from cbteach.replay import replay
 from cbteach.widgets import (
@@ -32,11 +31,6 @@ HANGUL = re.compile(r"[가-힣]")
 PNG = b"\x89PNG\r\n\x1a\n"
 # "Choose mode 'min' or 'max'", or cbteach's own check: 'Write mode="min" (...) or mode="max"'
 AUTO_MODE_ADVICE = r"mode[= ]?['\"]min['\"][^.]{0,30} or (mode[= ]?)?['\"]max['\"]"
-
-
-@pytest.fixture(scope="module")
-def sample():
-    return load_mnist("sample", verbose=False)
 
 
 @pytest.fixture
@@ -364,7 +358,7 @@ def test_cancel_stops_after_the_current_epoch(tmp_path):
     assert pg.wait(timeout=120)
     run = pg.last_retrain
     assert 1 <= run.epochs < 30
-    assert pg._data is not None
+    assert pg.slot.data is not None
     assert "stopped from outside" in pg.w["summary"].value
     assert not pg.w["retrain_button"].disabled
     assert not retrain_threads()
@@ -404,7 +398,7 @@ def test_retrain_pressed_three_times_trains_once_and_says_why(tiny, tmp_path, ga
     pg.w["retrain_button"].click()  # at once, before training even started
     assert gate.reached.wait(60)  # training is provably under way, held after epoch 1
     pg.w["retrain_button"].click()  # and while it trains
-    assert len(retrain_threads()) == 1 and pg.busy and pg._retrains == 1
+    assert len(retrain_threads()) == 1 and pg.busy and pg.slot.count == 1
     assert "Retrain 1 is still running, so this press did nothing" in pg.w["status"].value
     pg.controls["language"].value = "ko"  # the refusal is a translated sentence
     assert "다시 학습 1 작업이 아직 진행 중" in pg.w["status"].value
@@ -447,7 +441,7 @@ def interrupt_waiting(pg, times: int = 1) -> list:
     wait() blocks on the retrain's ``ended`` Event; its first ``times`` waits raise
     KeyboardInterrupt, as an interrupt does in the notebook's thread. Returns the calls.
     """
-    event, calls = pg._job.ended, []
+    event, calls = pg.slot.job.ended, []
     real_wait = event.wait
 
     def interrupted(timeout=None):
@@ -661,7 +655,7 @@ def test_a_new_playground_cancels_the_retrain_of_the_one_it_replaces(tiny, tmp_p
     old.w["retrain_button"].click()
     assert gate.reached.wait(60)
     new = tiny_playground(tiny, tmp_path, epochs=2)  # the same cell, run again
-    assert old._job.stop.is_set()
+    assert old.slot.job.stop.is_set()
     assert "A new playground was made in this notebook" in old.w["status"].value
     assert usable(old)
     new.w["retrain_button"].click()  # the old thread still finishes its epoch: one at a time
@@ -686,6 +680,6 @@ def test_another_playground_training_refuses_retrain_here(tiny, tmp_path, gate):
     assert gate.reached.wait(60)
     second.w["retrain_button"].click()
     assert "Another playground in this notebook is still training" in second.w["status"].value
-    assert second.thread is None and not first._job.stop.is_set()
+    assert second.thread is None and not first.slot.job.stop.is_set()
     gate.opened.set()
     assert first.wait(timeout=60) and first.last_retrain.epochs == 3

@@ -42,8 +42,9 @@
 # ## 시작하기
 #
 # 첫 코드 셀은 메시지와 그림의 언어를 정하고, 이 컴퓨터의 장치(device)를 확인한 뒤, 레슨에서
-# 학습을 어느 정도 규모로 돌릴지 알려 줍니다. GPU가 있으면 MNIST 전체로 에포크(epoch)를 더 많이,
-# 없으면 MNIST 샘플로 에포크를 적게 학습합니다.
+# 학습을 어느 정도 규모로 돌릴지 알려 줍니다. GPU가 있으면 MNIST 전체로 30 에포크(epoch), 없으면
+# MNIST 샘플 5,000장으로 40 에포크를 학습합니다. GPU 쪽은 에포크 수가 더 적지만, 에포크 하나에 쓰는
+# 학습 데이터(training data)가 10배 넘게 많습니다.
 #
 # 첫 줄에서 `cbteach`를 가장 먼저 불러오는 데는 이유가 있습니다. TensorFlow는 처음 불러올 때와
 # GPU를 찾을 때 `I0000`, `oneDNN`, `cuInit` 같은 말이 든 시작 메시지를 붉은 글씨로 몇 줄 찍는데,
@@ -55,8 +56,9 @@
 # ## Getting started
 #
 # The first code cell picks the language of messages and plots, checks this computer's device, and
-# says how much training the lessons will do: full MNIST and more epochs on a GPU, the MNIST
-# sample and fewer epochs without one.
+# says how much training the lessons will do: full MNIST for 30 epochs on a GPU, the 5,000-image
+# MNIST sample for 40 epochs without one. The GPU plan has fewer epochs, but each of them trains on
+# more than ten times as much data.
 #
 # `cbteach` is imported first for a reason. When TensorFlow is first imported and when it looks
 # for a GPU, it prints a few red start-up lines mentioning `I0000`, `oneDNN` or `cuInit`; imported
@@ -146,8 +148,8 @@ print(trace)
 # - `validation_data`를 주었기 때문에 에포크가 끝날 때 넘어오는 로그(logs)에 `val_loss`와
 #   `val_accuracy`가 들어 있습니다. 세 콜백이 기본으로 지켜보는 모니터링 지표(monitor) `"val_loss"`도
 #   바로 이 로그에서 읽습니다. 검증 데이터(validation data)가 없으면 `val_loss`도 없습니다.
-# - 세 콜백은 모두 `on_epoch_end`에서 판단합니다. 검증이 끝난 다음, 곧 그 에포크의 `val_loss`가
-#   나온 뒤입니다.
+# - 세 콜백은 모두 `on_epoch_end`에서, 즉 검증이 끝나 그 에포크의 `val_loss`가 나온 뒤에
+#   판단합니다.
 
 # %% [markdown] lang="en"
 # Three things to notice:
@@ -269,7 +271,7 @@ plt.show()
 
 # %% [markdown] lang="ko"
 # 아래 표에 `val_loss`가 가장 낮았던 에포크와 마지막 에포크를 나란히 놓았습니다. 마지막 에포크의
-# `loss`는 더 낮은데 `val_loss`는 더 높다면, 그동안 모델은 학습 데이터(training data)를 외우기만
+# `loss`는 더 낮은데 `val_loss`는 더 높다면, 그동안 모델은 학습 데이터를 외우기만
 # 했고 처음 보는 숫자는 오히려 더 못 맞히게 되었다는 뜻입니다. 마지막 에포크의 모델을 그대로 쓰면
 # 손해이고, 바로 여기가 세 콜백이 나설 자리입니다.
 

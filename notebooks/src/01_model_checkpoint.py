@@ -130,17 +130,25 @@ print(filepath.format(epoch=epoch + 1, **logs))
 # 훅의 `epoch=0`이 파일 이름에서는 `01`이 되었습니다.
 #
 # 이번에는 `ModelCheckpoint`가 직접 이름을 짓게 해 봅시다. `cbteach.ModelCheckpoint`는 Keras의
-# `ModelCheckpoint`를 상속한 클래스라서 인자가 같습니다. `write=False`를 주면 저장 여부와 파일
-# 이름은 Keras가 그대로 정하지만 파일은 쓰지 않습니다. `overfit` 기록의 100 에포크를 리플레이하면서,
-# 기본 설정(`save_best_only=False`)이라면 쓸 파일 이름을 모아 봅시다.
+# `ModelCheckpoint`를 상속한 하위 클래스(subclass)라서 Keras의 인자를 모두 그대로 받습니다. 여기에
+# cbteach에만 있는 인자가 더 있습니다. 여기서 쓰는 `write`, 뒤에서 쓸 `explain`, 그리고 이벤트를
+# 모아 둘 `log`입니다. Keras의 `ModelCheckpoint`에는 없는 인자이니, 여러분의 학습 스크립트에 옮겨 쓸
+# 때는 빼야 합니다.
+# `write=False`를 주면 저장 여부와 파일 이름은 Keras가 그대로 정하지만 파일은 쓰지 않습니다.
+# `overfit` 기록의 100 에포크를 리플레이하면서, 기본 설정(`save_best_only=False`)이라면 쓸 파일
+# 이름을 모아 봅시다.
 
 # %% [markdown] lang="en"
 # The hooks' `epoch=0` became `01` in the file name.
 #
 # Now let `ModelCheckpoint` name the files itself. `cbteach.ModelCheckpoint` is a subclass of Keras'
-# `ModelCheckpoint` with the same arguments; with `write=False`, Keras still decides whether to
-# save and what to call the file, but nothing is written. Replay the 100 epochs of the `overfit`
-# recording and collect the names the default setting (`save_best_only=False`) would write:
+# `ModelCheckpoint` and takes every Keras argument as it is. It adds arguments of cbteach's own:
+# `write`, used here, `explain`, used later, and `log`, where the events can be collected. Keras'
+# `ModelCheckpoint` has none of them, so leave them out when you copy a line into your own training
+# script. With `write=False`, Keras
+# still decides whether to save and what to call the file, but nothing is written. Replay the 100
+# epochs of the `overfit` recording and collect the names the default setting
+# (`save_best_only=False`) would write:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -255,8 +263,8 @@ for monitor in ["val_loss", "val_accuracy", "loss", "accuracy"]:
 pd.DataFrame(rows, columns=["monitor", "monitor_op", "saves", "last_saved_epoch", "best_value"])
 
 # %% [markdown] lang="ko"
-# - `val_loss`로는 7번째, `val_accuracy`로는 20번째 에포크가 마지막으로 저장됩니다. 어떤 지표를
-#   지켜보느냐에 따라 남는 모델이 달라집니다.
+# - 마지막으로 저장되는 것은 `val_loss`로는 7번째 에포크의 모델, `val_accuracy`로는 20번째
+#   에포크의 모델입니다. 어떤 지표를 지켜보느냐에 따라 남는 모델이 달라집니다.
 # - 학습 데이터의 `loss`와 `accuracy`로는 94번째 에포크까지 저장이 이어집니다. 과적합이 진행되는
 #   동안에도 학습 데이터의 지표는 계속 좋아지기 때문입니다. 이렇게 지켜보면 과적합된 모델이
 #   '최고'로 남으니, 보통은 검증 데이터의 지표를 지켜봅니다. 노트의 괄호는 "반드시 검증 데이터를
@@ -392,7 +400,7 @@ wrong_way = cbteach.ModelCheckpoint("best.keras", monitor="val_loss", mode="max"
 print([(event.epoch, round(event.value, 4)) for event in replay(overfit, [wrong_way]).saves])
 
 # %% [markdown] lang="ko"
-# 마지막으로 저장되는 모델은 97번째 에포크, 곧 `val_loss`가 가장 나빴던 에포크의 모델입니다. 오류도
+# 마지막으로 저장되는 모델은 97번째 에포크, 즉 `val_loss`가 가장 나빴던 에포크의 모델입니다. 오류도
 # 경고도 없이 가장 나쁜 모델을 남기므로, `mode`를 직접 줄 때는 방향을 꼭 확인하세요.
 #
 # `mode`에 `min`, `max`, `auto`가 아닌 값을 주면 Keras는 경고만 하고 `auto`로 돌아갑니다. 여기에
@@ -487,14 +495,14 @@ for event in list(replay(overfit, [best_only]).events)[:10]:
 
 # %% [markdown] lang="ko"
 # 5번째 에포크의 `val_loss` 0.2413은 최고 기록 0.2245(에포크 4)보다 나쁘므로 저장하지 않습니다.
-# 6번째 에포크는 다시 최고 기록을 넘어서므로 저장합니다. 이름의 `{val_loss:.2f}`는 반올림한 값이라
+# 6번째 에포크는 최고 기록보다 다시 나아졌으므로(0.2186 < 0.2245) 저장합니다. 이름의 `{val_loss:.2f}`는 반올림한 값이라
 # 4번째와 6번째 에포크의 파일에 똑같이 `0.22`가 찍히지만, 이름에 `{epoch}`가 있어 서로 덮어쓰지
 # 않습니다.
 #
 # ### `initial_value_threshold`
 #
 # `initial_value_threshold`(초기 기준값)는 `save_best_only=True`일 때 최고 기록의 처음 값을
-# 정합니다. 기본값 `None`이면 첫 에포크의 값이 곧 최고 기록이 되고, `0.22`를 주면 `val_loss`가
+# 정합니다. 기본값 `None`이면 첫 에포크의 값이 바로 최고 기록이 되고, `0.22`를 주면 `val_loss`가
 # 0.22보다 낮아져야 처음으로 저장합니다. 학습을 이어서 할 때, 예전에 저장해 둔 좋은 파일을 그보다
 # 못한 모델로 덮어쓰지 않으려고 씁니다.
 
@@ -633,7 +641,7 @@ for path in [project + filepath, os.path.join(project, filepath)]:
     print((path, os.path.dirname(path), os.path.basename(path)))
 
 # %% [markdown] lang="ko"
-# 이어 붙인 경로에서는 파일이 `/home/me/project` **안**이 아니라 그 **옆**, 곧 `/home/me` 폴더에
+# 이어 붙인 경로에서는 파일이 `/home/me/project` **안**이 아니라 그 **옆**, 즉 `/home/me` 폴더에
 # `projectweights.01-0.37.keras` 같은 이름으로 생깁니다. 오류가 나지 않아서 알아채기 어렵습니다.
 # `os.path.join(os.getcwd(), ...)`이나 `pathlib.Path`의 `/` 연산자를 쓰세요. 사실 현재 작업 폴더에
 # 저장하려면 `os.getcwd()`도 필요 없습니다. `"weights.{epoch:02d}-{val_loss:.2f}.keras"` 같은 상대
@@ -784,7 +792,7 @@ for save_freq in [3, 8]:
 # `save_best_only=True`로 저장하는데, 하나는 모델 전체를 `best.keras`에, 다른 하나는 가중치만
 # `best.weights.h5`에 저장합니다. 파일 이름에 자리 표시자가 없으니, 콜백마다 파일 하나를 두고 최고
 # 기록이 나올 때마다 덮어씁니다. `explain=True`를 준 첫 번째 콜백은 에포크마다 무엇을 판단했는지 한
-# 줄씩 출력합니다. 에포크 수는 맨 처음 셀에서 정한 계획(plan)을 따릅니다.
+# 줄씩 출력합니다. 에포크 수는 맨 처음 셀에서 정한 학습 계획(plan)을 따릅니다.
 
 # %% [markdown] lang="en"
 # ## Training for real, and loading the best model back

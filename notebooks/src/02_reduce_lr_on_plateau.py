@@ -48,7 +48,7 @@
 #
 # 첫 셀은 00 레슨과 같습니다. 언어를 정하고, 장치(device)를 확인하고, 이 레슨에서 학습할 규모를
 # 알려 줍니다. `drive`와 `replay`는 실제로 학습하지 않고 Keras 콜백을 에포크(epoch)마다 호출해 주는
-# cbteach 함수입니다. 곧 자세히 설명합니다.
+# cbteach 함수입니다. 아래에서 자세히 설명합니다.
 
 # %% [markdown] lang="en"
 # ## Getting started
@@ -119,7 +119,7 @@ print(defaults.factor, defaults.patience, defaults.min_delta, defaults.cooldown,
 # %% [markdown] lang="ko"
 # ## 기록 위에서 돌려 보기
 #
-# `plateau` 기록(recorded run)은 작은 CNN을 MNIST 샘플로 학습률 0.001, 배치(batch) 128로 60 에포크
+# `plateau` 기록(recorded run)은 작은 CNN을 MNIST 샘플로 학습률 1e-3, 배치 크기(batch size) 128로 60 에포크
 # 동안 콜백 없이 학습한 기록입니다. `val_loss`가 꾸준히 내려가다가 30번째 에포크 무렵부터는 거의
 # 내려가지 않고 오르내립니다.
 #
@@ -133,7 +133,7 @@ print(defaults.factor, defaults.patience, defaults.min_delta, defaults.cooldown,
 # ## Running it over a recording
 #
 # The `plateau` recording is a small CNN trained on the MNIST sample for 60 epochs at learning rate
-# 0.001, batch 128, without callbacks. Its `val_loss` falls steadily, then from around epoch 30 it
+# 1e-3, batch size 128, without callbacks. Its `val_loss` falls steadily, then from around epoch 30 it
 # hardly falls any more and goes up and down.
 #
 # `replay(recording, [callbacks])` hands that recording's per-epoch logs to real Keras callbacks,
@@ -183,12 +183,13 @@ print(float(np.float32(0.001)) * 0.1)
 # %% [markdown] lang="ko"
 # cbteach의 `ReduceLROnPlateau`는 Keras 클래스를 상속해 판단 과정만 기록합니다. `events`에 쌓인
 # 이벤트(event)를 `explain()`으로 읽으면, 에포크마다 무엇을 보고 어떻게 판단했는지 문장으로
-# 나옵니다. 같은 기록의 27~32번째 에포크입니다.
+# 나옵니다. cbteach는 학습률을 어디서나 `1.0e-03`(= 0.001)처럼 지수 표기로 씁니다. 같은 기록의
+# 27~32번째 에포크입니다.
 
 # %% [markdown] lang="en"
 # cbteach's `ReduceLROnPlateau` subclasses the Keras class and only records its decisions. Reading
-# its `events` with `explain()` says, for each epoch, what it saw and what it did. Epochs 27 to 32
-# of the same recording:
+# its `events` with `explain()` says, for each epoch, what it saw and what it did. cbteach writes
+# every learning rate in exponent form, `1.0e-03` (= 0.001). Epochs 27 to 32 of the same recording:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -316,7 +317,7 @@ counting.events.to_frame()[["epoch", "value", "best_after", "wait_after", "lr_af
 # ## 낮춘 뒤에도 최고 기록은 그대로
 #
 # 학습률을 낮추면 대기는 0으로 돌아가지만 최고 기록(`best`)은 그대로 남습니다. 그래서 낮춘 다음에도
-# 옛 최고 기록을 넘지 못하면 `patience` 에포크마다 또 낮춥니다. 첫 에포크의 0.5 뒤로 계속 0.6에
+# 옛 최고 기록보다 나아지지 못하면 `patience` 에포크마다 또 낮춥니다. 첫 에포크의 0.5 뒤로 계속 0.6에
 # 머무는 곡선에 `patience=3`, `factor=0.5`를 주어 봅시다.
 
 # %% [markdown] lang="en"
@@ -335,7 +336,7 @@ print([cut.epoch for cut in repeating.events.with_action("reduced_lr")])
 
 # %% [markdown] lang="ko"
 # 4, 7, 10, 13번째 에포크에서, 정확히 3 에포크마다 학습률이 절반이 됩니다. 실제 학습에서도
-# 과적합(overfitting)이 시작되면 옛 최고 기록을 다시 넘기 어려워서, 학습률이 이렇게 계단처럼 계속
+# 과적합(overfitting)이 시작되면 옛 최고 기록보다 다시 나아지기 어려워서, 학습률이 이렇게 계단처럼 계속
 # 내려가기 쉽습니다. 아래 `min_lr` 절에서 `overfit` 기록으로 다시 봅니다.
 
 # %% [markdown] lang="en"
@@ -413,20 +414,58 @@ for cooldown in (0, 1, 2):
 print(traces[0] == traces[1], traces[0] == traces[2])
 
 # %% [markdown] lang="ko"
-# `cooldown` 0과 1은 똑같이 3, 5, 7, …번째 에포크에서, 곧 2 에포크 간격으로 낮추고, 에포크별
+# `cooldown` 0과 1은 똑같이 3, 5, 7, …번째 에포크에서, 즉 2 에포크 간격으로 낮추고, 에포크별
 # 학습률도 완전히 같습니다(`True`). `cooldown=2`는 3, 6, 9, …번째 에포크에서 낮춰 간격이 한 에포크
 # 늘었습니다(`False`). `cooldown=2`에서 학습률을 낮춘 앞뒤 에포크의 설명(explanation)을 보면,
-# 쿨다운 동안에는 대기를 세지 않는 것을 확인할 수 있습니다.
+# 쉬는 에포크는 낮춘 바로 다음 에포크 하나뿐이고 그다음 에포크부터 다시 센다는 것을 확인할 수
+# 있습니다.
 
 # %% [markdown] lang="en"
 # Cooldown 0 and 1 both cut at epochs 3, 5, 7, ..., every 2 epochs, with exactly the same LR trace
 # (`True`). `cooldown=2` cuts at epochs 3, 6, 9, ...: one epoch more between cuts (`False`). The
-# explanations around a cut with `cooldown=2` show the epoch where `wait` is not counted:
+# explanations around a cut with `cooldown=2` show that only the epoch right after the cut rests,
+# and that `wait` is counted again from the epoch after that:
 
 # %%
 # NBVAL_CHECK_OUTPUT
 for event in resting.events[2:6]:
     print(event.explain())
+
+# %% [markdown] lang="ko"
+# cbteach의 설명이 아니라 Keras 자신에게 물어봅시다. 이번에는 Keras의 `ReduceLROnPlateau`를 그대로
+# 쓰고, 그 뒤에 `LambdaCallback`을 하나 붙여 에포크가 끝날 때마다 Keras의 `wait`와
+# `cooldown_counter`를 읽습니다. 열은 차례대로 에포크, `wait`, `cooldown_counter`, 그 에포크에 쓰인
+# 학습률입니다.
+
+# %% [markdown] lang="en"
+# Now ask Keras itself rather than cbteach's explanation: Keras' own `ReduceLROnPlateau`, followed by
+# a `LambdaCallback` that reads Keras' `wait` and `cooldown_counter` at the end of every epoch. The
+# columns are the epoch, `wait`, `cooldown_counter` and the LR in effect during that epoch.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+plain = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", patience=2, factor=0.5, cooldown=2)
+states = []
+peek = keras.callbacks.LambdaCallback(
+    on_epoch_end=lambda epoch, logs: states.append((epoch + 1, plain.wait, plain.cooldown_counter))
+)
+epochs, lrs = drive([plain, peek], {"val_loss": never_again[:10]}, standin, learning_rate=0.001)
+for (epoch, wait, counter), lr in zip(states, lrs):
+    print(epoch, wait, counter, f"{lr:g}")
+
+# %% [markdown] lang="ko"
+# 3번째 에포크가 끝날 때 학습률을 낮추고 카운터를 `cooldown` 값인 2로 맞춥니다. 4번째 에포크에서는
+# 카운터를 먼저 1로 줄인 뒤 확인하는데, 아직 0보다 크므로 쉽니다(`wait` 0). 5번째 에포크에서는
+# 카운터가 0이 된 뒤에 확인하므로 바로 대기를 셉니다(`wait` 1). 그래서 `cooldown=2`가 쉬는 에포크는
+# 4번째 하나뿐이고, 6번째 에포크에서 다시 낮춥니다. 일반적으로 `cooldown=c`는 낮출 때마다
+# c − 1 에포크를 쉽니다. cbteach의 설명이 "에포크 5부터 다시 셉니다"라고 한 것도 이 때문입니다.
+
+# %% [markdown] lang="en"
+# At the end of epoch 3 the LR is cut and the counter is set to `cooldown`, 2. At epoch 4 the
+# counter first drops to 1 and is then checked: still above 0, so the epoch rests (`wait` 0). At
+# epoch 5 it drops to 0 before the check, so `wait` is counted at once (`wait` 1). So `cooldown=2`
+# rests for epoch 4 alone, and the next cut comes at epoch 6. In general `cooldown=c` rests c − 1
+# epochs after each cut, which is why cbteach's explanation said "wait counts again from epoch 5".
 
 # %% [markdown] lang="ko"
 # ## `min_lr`: 학습률의 바닥
@@ -452,12 +491,15 @@ print(lr_trace(floored, never_again))
 # 메시지는 두 줄뿐입니다. 3번째 에포크에서 0.001 → 0.0001로 낮추고, 5번째 에포크에서는
 # 0.0001 × 0.1 = 0.00001이 `min_lr`보다 작아서 학습률이 `min_lr`인 `3e-05`가 되었습니다. 그 뒤로는
 # 학습률이 `3e-05`에 머물고 메시지도 없습니다. cbteach 콜백으로 같은 곡선을 돌려 보면 그동안 무슨
-# 일이 있었는지 보입니다.
+# 일이 있었는지 보입니다. 표의 `wait_after`가 `patience`인 2를 넘어 3, 4, …로 커지는 것을 눈여겨보세요.
+# 학습률을 낮추지 못한 에포크에서는 대기도 0으로 돌아가지 않기 때문입니다.
 
 # %% [markdown] lang="en"
 # Only two messages: at epoch 3, 0.001 → 0.0001; at epoch 5, 0.0001 × 0.1 = 0.00001 is below
 # `min_lr`, so the LR becomes `min_lr`, `3e-05`. After that the LR stays at `3e-05` and nothing is
-# printed. cbteach's callback on the same curve shows what went on meanwhile:
+# printed. cbteach's callback on the same curve shows what went on meanwhile. Watch `wait_after`
+# grow past `patience`, 2, to 3, 4, ...: an epoch where the LR could not be cut does not reset
+# `wait` either.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -468,17 +510,18 @@ at_floor.events.to_frame()[["epoch", "wait_after", "lr_before", "lr_after", "act
 # %% [markdown] lang="ko"
 # 7번째 에포크부터는 대기가 인내 2에 이르렀는데도 학습률이 이미 바닥이라
 # 낮추지 못합니다(`at_min_lr`). 낮추지 못했으니 대기도 0으로 돌아가지 않고 에포크마다 계속 늘어납니다.
+# 그래서 설명에는 "대기 3/2"처럼 대기가 인내보다 큰 값이 나옵니다.
 #
 # 바닥이 왜 필요한지는 `overfit` 기록에서 드러납니다. `overfit` 기록은 00 레슨에서 본 것으로, MLP를
-# 학습률 0.003, 배치 32로 100 에포크 동안 학습한 기록이며 `val_loss`는 7번째 에포크에서 가장
-# 낮습니다. 그 뒤로는 최고 기록을 다시 넘지 못하니, `min_lr`이 없으면 학습률이 끝없이 내려갑니다.
+# 학습률 3e-3, 배치 크기 32로 100 에포크 동안 학습한 기록이며 `val_loss`는 7번째 에포크에서 가장
+# 낮습니다. 그 뒤로는 최고 기록보다 다시 나아지지 못하니, `min_lr`이 없으면 학습률이 끝없이 내려갑니다.
 
 # %% [markdown] lang="en"
 # From epoch 7 on, `wait` has reached `patience` 2, but the LR is already at the floor, so there is no
 # cut (`at_min_lr`). Since nothing was cut, `wait` is not reset either and keeps growing every epoch.
 #
 # Why a floor matters shows on the `overfit` recording, seen in lesson 00: the MLP trained for 100
-# epochs at learning rate 0.003, batch 32, whose `val_loss` is lowest at epoch 7. The old best is
+# epochs at learning rate 3e-3, batch size 32, whose `val_loss` is lowest at epoch 7. The old best is
 # never beaten again, so without `min_lr` the LR sinks without end:
 
 # %%
@@ -619,16 +662,18 @@ drive([keras.callbacks.ReduceLROnPlateau(patience=1)], {"val_loss": [1.0, 1.0]},
 # %% [markdown] lang="ko"
 # ## 실제 학습에서 학습률 보기
 #
-# 이제 실제로 한 번 학습합니다. 설정은 `overfit` 기록과 같습니다(MLP, 학습률 0.003, 배치 32).
-# `val_loss`가 7번째 에포크 무렵 바닥을 찍으므로, 짧은 학습 안에서도 학습률이 내려가도록
+# 이제 실제로 한 번 학습합니다. 설정은 `overfit` 기록과 같습니다(MLP, 학습률 3e-3, 배치 크기 32).
+# 샘플 데이터로 학습하면 `val_loss`가 7번째 에포크 무렵 바닥을 찍으므로(GPU 계획의 MNIST 전체에서는
+# 곡선이 다릅니다), 짧은 학습 안에서도 학습률이 내려가도록
 # `patience=2`로 짧게 잡고, 노트가 쓰려던 `factor=0.3`과 바닥 `min_lr=1e-5`를 줍니다.
 # `explain=True`라서 에포크마다 판단이 한 줄씩 나옵니다. 학습 결과는 컴퓨터마다 조금씩 다릅니다.
 
 # %% [markdown] lang="en"
 # ## The LR in a real training run
 #
-# Now train for real, with the `overfit` recording's settings (the MLP, learning rate 0.003, batch
-# 32). Its `val_loss` bottoms out around epoch 7, so for the LR to drop within a short run, keep
+# Now train for real, with the `overfit` recording's settings (the MLP, learning rate 3e-3, batch
+# size 32). On the sample data its `val_loss` bottoms out around epoch 7 (full MNIST, on the GPU
+# plan, gives a different curve), so for the LR to drop within a short run, keep
 # `patience=2`, with the `factor=0.3` the notes meant to use and a floor `min_lr=1e-5`. With
 # `explain=True` each epoch's decision is printed as one line. Results differ a little from one
 # computer to the next.
@@ -647,8 +692,8 @@ reducer = cbteach.ReduceLROnPlateau(
 run = train([reducer], data=data, **plan.train_args)
 
 # %% [markdown] lang="ko"
-# `plot_lr(run)`은 각 에포크 동안 쓰인 학습률(`run.lrs`)을 로그 눈금의 계단으로 그리고, 학습률을
-# 낮춘 에포크에 점선을 긋습니다.
+# `plot_lr(run)`은 각 에포크 동안 쓰인 학습률(`run.lrs`)을 로그 스케일 축에 계단 모양으로 그리고,
+# 학습률을 낮춘 에포크에 점선을 긋습니다.
 
 # %% [markdown] lang="en"
 # `plot_lr(run)` draws the LR in effect during each epoch (`run.lrs`) as steps on a log axis, with a
@@ -690,8 +735,8 @@ for line in summarize(run):
 
 # %% [markdown] lang="ko"
 # 같은 설정을 `overfit` 기록에 리플레이(replay)했을 때의 감소 시점과 비교해 봅시다. 앞의 `min_lr`
-# 절에서 만든 `bounded`가 바로 그 리플레이입니다. 기록에서는 7번째 에포크의 최고 기록을 끝내 넘지
-# 못하므로 2 에포크마다 낮춥니다. 실제 학습에서는 학습률을 낮춘 뒤 `val_loss`가 옛 최고 기록보다
+# 절에서 만든 `bounded`가 바로 그 리플레이입니다. 기록에서는 7번째 에포크의 최고 기록보다 끝내
+# 나아지지 못하므로 2 에포크마다 낮춥니다. 실제 학습에서는 학습률을 낮춘 뒤 `val_loss`가 옛 최고 기록보다
 # 다시 나아질 수 있고, 그러면 다음 감소가 리플레이보다 늦어집니다. 바로 위 실제 학습의 결과와
 # 나란히 놓고 보세요.
 
@@ -763,8 +808,8 @@ Playground(
 #   `max(lr × factor, min_lr)`로 낮춥니다. 학습률이 그대로인 에포크를 세는 것이 아닙니다.
 # - 낮춘 뒤에도 최고 기록은 그대로라서, 정체가 이어지면 `patience` 에포크마다 또 낮춥니다.
 #   `min_lr`로 바닥을 정해 두세요.
-# - `min_delta`의 기본값은 `1e-4`입니다(`EarlyStopping`은 0). `cooldown=1`은 효과가 없고,
-#   `cooldown=2`부터 쉽니다.
+# - `min_delta`의 기본값은 `1e-4`입니다(`EarlyStopping`은 0). `cooldown=c`는 낮출 때마다
+#   c − 1 에포크를 쉬므로 `cooldown=1`은 효과가 없고, `cooldown=2`가 한 에포크를 쉽니다.
 # - 철자가 틀린 인자는 Keras가 조용히 버립니다. 또 학습률 스케줄과는 함께 쓸 수 없습니다.
 #
 # 다음: **03 EarlyStopping**
@@ -776,8 +821,8 @@ Playground(
 #   row without improvement. It does not count epochs with an unchanged LR.
 # - `best` survives a cut, so on a lasting plateau it cuts again every `patience` epochs: set a
 #   floor with `min_lr`.
-# - `min_delta` defaults to `1e-4` (0 for `EarlyStopping`); `cooldown=1` has no effect, the rest
-#   starts at `cooldown=2`.
+# - `min_delta` defaults to `1e-4` (0 for `EarlyStopping`); `cooldown=c` rests c − 1 epochs after
+#   each cut, so `cooldown=1` has no effect and `cooldown=2` rests one epoch.
 # - Keras silently drops misspelled arguments, and the callback cannot work with a learning-rate
 #   schedule.
 #

@@ -92,12 +92,13 @@ plan = workbook.start(LANGUAGE)
 #
 # 거의 맞지만 세 군데를 바로잡아야 합니다.
 #
-# - 세는 것은 배치 반복(batch iteration)이 아니라 **연속으로** 개선이 없었던 에포크 수입니다.
-#   중간에 한 번이라도 최고 기록이 나오면 대기는 0부터 다시 셉니다.
+# - 노트의 "epoch가 10회 iteration"처럼 세는 단위는 에포크가 맞습니다. 다만 세는 것은 그냥 지나간
+#   에포크 10개가 아니라 **연속으로** 개선이 없었던 에포크 수입니다. 중간에 한 번이라도 최고 기록보다
+#   나아지면 대기는 0부터 다시 셉니다.
 # - 지켜보는 값은 손실(loss)이 아니라 `monitor`로 정한 지표(metric)입니다. `val_loss`일 수도,
 #   `val_accuracy`일 수도 있습니다.
-# - `patience=10`이면 최고 기록이 나온 에포크 뒤로 개선 없는 에포크가 10번째로 끝나는 순간, 곧
-#   **최고 기록 에포크 + 10**에 해당하는 에포크를 마친 뒤 멈춥니다.
+# - `patience=10`이면 최고 기록 뒤로 개선 없는 에포크가 10번 이어진 순간, 즉
+#   **(최고 기록 에포크 + 10)번째** 에포크를 마친 뒤 멈춥니다.
 #
 # 00 레슨에서 본 `overfit` 기록(recorded run)은 콜백 없이 100 에포크를 학습하면서 남긴 로그입니다.
 # 이 기록을 `patience=3`인 `EarlyStopping`으로 리플레이(replay)해 봅시다. 모델을 학습하지는 않지만,
@@ -122,8 +123,9 @@ plan = workbook.start(LANGUAGE)
 #
 # Nearly right, with three corrections:
 #
-# - It counts epochs (not batch iterations) without improvement **in a row**. One new best in
-#   between and the count starts again from 0.
+# - The notes are right that it counts epochs ("10 epoch iterations"), but not just any 10
+#   epochs: epochs without improvement **in a row**. One new best in between and the count starts
+#   again from 0.
 # - The value it watches is not the loss but whatever `monitor` names: `val_loss`, or just as well
 #   `val_accuracy`.
 # - With `patience=10` training stops at the end of the 10th epoch without improvement after the
@@ -235,7 +237,7 @@ for patience in (0, 1, 2):
 pd.DataFrame(rows, columns=["patience", "epochs_run", "stopped_epoch", "stopped_epoch + 1"])
 
 # %% [markdown] lang="ko"
-# `patience` 0과 1은 둘 다 개선이 없던 첫 에포크, 곧 3번째 에포크(`stopped_epoch` 2)에서 멈춥니다.
+# `patience` 0과 1은 둘 다 개선이 없던 첫 에포크, 즉 3번째 에포크(`stopped_epoch` 2)에서 멈춥니다.
 # `patience=2`가 되어야 한 에포크를 더 기다립니다.
 #
 # 그런데 `EarlyStopping`의 `patience` 기본값이 바로 0입니다. `patience`를 빠뜨리면 지표가 한 번만
@@ -282,7 +284,7 @@ for min_delta in (0.0, 0.01):
 pd.DataFrame(rows, columns=["min_delta", "epochs_run", "stopped_epoch", "best"])
 
 # %% [markdown] lang="ko"
-# `min_delta=0`(기본값)이면 조금만 내려가도 개선이므로 7 에포크를 모두 돕니다. `min_delta=0.01`이면
+# `min_delta=0`(기본값)이면 조금만 내려가도 개선이므로 7 에포크를 모두 학습합니다. `min_delta=0.01`이면
 # 0.897, 0.894, 0.892는 최고 기록 0.9보다 낮아도 개선이 아니어서 5번째 에포크에서 멈춥니다. 최고
 # 기록도 0.9에 머물러 있습니다. cbteach의 설명(explanation)으로 보면 이렇습니다.
 
@@ -376,7 +378,7 @@ pd.DataFrame(rows, columns=["mode", "monitor_op", "epochs_run", "best"])
 # %% [markdown] lang="ko"
 # `auto`와 `max`는 결과가 같고, 에포크 17까지 갑니다. `mode="min"`은 정확도가 **떨어져야** 개선으로
 # 보므로 첫 값 0.758이 최고 기록으로 남고, 그 뒤로 정확도가 오를 때마다 대기가 늘어 4번째 에포크에서
-# 멈춥니다. 모델이 한창 빠르게 좋아지던 중이었는데도 말입니다. 아래는 마지막 리플레이, 곧
+# 멈춥니다. 모델이 한창 빠르게 좋아지던 중이었는데도 말입니다. 아래는 마지막 리플레이, 즉
 # `mode="min"` 리플레이의 설명입니다.
 
 # %% [markdown] lang="en"
@@ -402,8 +404,9 @@ print(replayed_mode.events.explain())
 # 예전 자료의 설명과 다를 수 있습니다.
 #
 # 이를 확인하려면 에포크마다 가중치가 달라야 합니다. 그래서 에포크가 끝날 때마다 `standin`의
-# 가중치(kernel)에 에포크 번호를 적어 넣는 콜백 `stamp`를 Keras의 `LambdaCallback`으로 만들어
-# `EarlyStopping` 앞에 둡니다. 학습이 끝난 뒤의 kernel 값이 곧 "어느 에포크의 가중치인가"입니다.
+# 가중치 `kernel`에 에포크 번호를 적어 넣는 콜백 `stamp`를 Keras의 `LambdaCallback`으로 만들어
+# `EarlyStopping` 앞에 둡니다. 학습이 끝난 뒤의 `kernel` 값을 보면 어느 에포크의 가중치인지 알 수
+# 있습니다.
 # `patience=10`이라서 이 곡선에서는 학습이 멈추지 않습니다.
 
 # %% [markdown] lang="en"
@@ -445,10 +448,10 @@ pd.DataFrame(
 )
 
 # %% [markdown] lang="ko"
-# 두 경우 모두 6 에포크를 다 돌았고 멈추지 않았습니다(`stopped_epoch` 0). 그래서 "early stopping"
-# 메시지는 없습니다. `restore_best_weights=False`면 kernel은 6.0으로, 마지막 에포크의 가중치입니다.
-# `True`면 멈추지 않았는데도 복원 메시지가 찍히고, kernel은 3.0으로 최고 기록(0.5)을 낸 에포크의
-# 가중치입니다. cbteach는 이 복원을 이벤트(event)로 남깁니다.
+# 두 경우 모두 6 에포크를 모두 학습했고 멈추지 않았습니다(`stopped_epoch` 0). 그래서 "early
+# stopping" 메시지는 없습니다. `restore_best_weights=False`면 `kernel` 값이 6.0, 즉 마지막(6번째)
+# 에포크의 가중치가 남아 있습니다. `True`면 멈추지 않았는데도 복원 메시지가 찍히고, `kernel` 값은
+# 3.0, 즉 최고 기록(0.5)을 낸 3번째 에포크의 가중치입니다. cbteach는 이 복원을 이벤트(event)로 남깁니다.
 
 # %% [markdown] lang="en"
 # Both runs went through all 6 epochs without stopping (`stopped_epoch` 0), hence no "early
@@ -467,13 +470,17 @@ print(early.events[-1].explain())
 # 기준값에 미치지 못하면, `best`는 바뀌지만 대기를 0으로 초기화(reset)하지 않으므로 대기가 계속
 # 늘어납니다.
 #
-# Keras 3.15의 docstring은 "기준값을 넘는 에포크가 없으면 `patience` 에포크 동안 학습한다"고
+# Keras 3.15의 설명 문서(docstring)는 "기준값보다 나은 에포크가 없으면 `patience` 에포크 동안 학습한다"고
 # 설명합니다. 실제 코드는 조금 다릅니다. 멈출지 말지는 **개선이 없는 에포크에서만** 따집니다.
 # `baseline=0.3`, `patience=3`으로 두고, 기준값에 끝내 닿지 못하는 세 곡선을 넣어 봅시다.
 #
 # - A: 10 에포크 내내 조금씩 나아집니다(1.0 → 0.41).
 # - B: A와 같다가 8번째 에포크에서 한 번 나빠집니다(0.5 → 0.52).
 # - C: 처음부터 계속 나빠집니다.
+#
+# 표의 `wait` 열에는 `patience` 3보다 큰 값도 나옵니다. 기준값에 못 미친 개선은 대기를 0으로
+# 되돌리지 않고 1 늘리며, 나아진 에포크에서는 멈출지 따지지 않기 때문입니다. 곡선마다 아래에서
+# 설명합니다.
 
 # %% [markdown] lang="en"
 # ## 6. `baseline`: an improvement that falls short
@@ -489,6 +496,10 @@ print(early.events[-1].explain())
 # - A: improves a little every epoch for 10 epochs (1.0 → 0.41);
 # - B: like A, but gets worse once, at the 8th epoch (0.5 → 0.52);
 # - C: gets worse from the start.
+#
+# The `wait` column shows values above `patience`, 3: an improvement short of the baseline does not
+# reset `wait` but adds 1 to it, and an improving epoch never checks whether to stop. Each curve is
+# explained below the table.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -506,14 +517,15 @@ for name, values in curves.items():
 pd.DataFrame(rows, columns=["curve", "baseline", "epochs", "epochs_run", "wait"])
 
 # %% [markdown] lang="ko"
-# - A: 기준값 0.3에 한 번도 닿지 않았는데 10 에포크를 모두 돕니다. 마지막 대기는 10으로 `patience`
+# - A: 기준값 0.3에 한 번도 닿지 않았는데 10 에포크를 모두 학습합니다. 마지막 대기는 10으로 `patience`
 #   3을 훌쩍 넘었지만, 매 에포크가 최고 기록을 새로 썼으므로 멈출지 따져 볼 기회가 없었습니다.
 # - B: `baseline`이 없으면 끝까지 갑니다. `baseline=0.3`이면 처음으로 나빠진 8번째 에포크에서
-#   곧바로 멈춥니다. 그때 대기가 이미 8이었기 때문입니다.
+#   바로 멈춥니다. 그때 대기가 이미 8이었기 때문입니다.
 # - C: 기준값이 있으면 한 에포크 일찍(3번째) 멈춥니다. 기준값에 못 미친 첫 값도 대기로 세기
-#   때문입니다. docstring의 설명과 맞는 것은 이 경우뿐입니다.
+#   때문입니다. 설명 문서와 맞는 것은 이 경우뿐입니다.
 #
-# B에 `baseline=0.3`을 준 과정을 cbteach 설명으로 보면 대기가 쌓이는 모습이 보입니다.
+# B에 `baseline=0.3`을 준 과정을 cbteach 설명으로 보면 대기가 쌓이는 모습이 보입니다. 첫 에포크의
+# 1.0도 기준값에 못 미치므로, 대기는 첫 에포크부터 1로 시작합니다.
 
 # %% [markdown] lang="en"
 # - A never reaches the baseline 0.3, yet all 10 epochs run. The final wait is 10, far past
@@ -523,7 +535,8 @@ pd.DataFrame(rows, columns=["curve", "baseline", "epochs", "epochs_run", "wait"]
 # - C stops one epoch earlier (at the 3rd) with a baseline, because the first value, short of the
 #   baseline, already counts as waiting. This is the only case that matches the docstring.
 #
-# cbteach's explanation of B with `baseline=0.3` shows the wait piling up:
+# cbteach's explanation of B with `baseline=0.3` shows the wait piling up. The first epoch's 1.0
+# falls short of the baseline too, so the wait is already 1 after the first epoch:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -590,20 +603,22 @@ print(early.events.explain())
 # %% [markdown] lang="ko"
 # ## 8. 실제 학습 한 번
 #
-# 이제 실제로 학습합니다. 설정은 00 레슨과 같고(MLP, 학습률(learning rate) 3e-3, 배치(batch) 32),
-# 콜백은 `EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)` 하나입니다.
-# `explain=True`라서 에포크마다 판단이 한 줄씩 나옵니다. `overfit` 기록과 같은 설정이므로 최고
-# 기록은 7번째 에포크 근처, 멈추는 곳은 10번째 에포크 근처일 것입니다. 숫자는 컴퓨터마다 조금 다를
-# 수 있습니다.
+# 이제 실제로 학습합니다. 설정은 00 레슨과 같고(MLP, 학습률(learning rate) 3e-3, 배치 크기(batch
+# size) 32), 콜백은 `EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)`
+# 하나입니다. `explain=True`라서 에포크마다 판단이 한 줄씩 나옵니다. 샘플 데이터로 학습하면
+# `overfit` 기록과 같은 설정이므로 최고 기록은 7번째 에포크 근처, 멈추는 곳은 10번째 에포크 근처일
+# 것입니다. GPU 계획에서는 MNIST 전체로 학습하므로 곡선이 다르고, 숫자는 컴퓨터마다 조금 다를 수
+# 있습니다.
 
 # %% [markdown] lang="en"
 # ## 8. One real training run
 #
-# Now train for real, with the settings of lesson 00 (the MLP, learning rate 3e-3, batch 32) and
-# one callback, `EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)`. With
-# `explain=True` each epoch's decision is printed as one line. The settings are those of the
-# `overfit` recording, so expect the best near epoch 7 and a stop near epoch 10; the numbers may
-# differ a little from one computer to another.
+# Now train for real, with the settings of lesson 00 (the MLP, learning rate 3e-3, batch size 32)
+# and one callback, `EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)`. With
+# `explain=True` each epoch's decision is printed as one line. On the sample data these are the
+# settings of the `overfit` recording, so expect the best near epoch 7 and a stop near epoch 10. The
+# GPU plan trains on full MNIST, whose curve differs, and the numbers may differ a little from one
+# computer to another.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -624,7 +639,7 @@ plt.show()
 # %% [markdown] lang="ko"
 # 그림에서 빨간 세로선은 학습을 멈춘 에포크, 별은 가중치를 복원한 최고 기록 에포크입니다. 맨 아래
 # 칸에서는 대기가 0으로 돌아갔다가 `patience`까지 쌓이는 모습을 볼 수 있습니다. 숫자로도 봅시다.
-# 계획(plan)한 에포크 수, 실제로 학습한 에포크 수, 멈춘 에포크, 복원한 에포크입니다. 1절의
+# 계획한 에포크 수, 실제로 학습한 에포크 수, 멈춘 에포크, 복원한 에포크입니다. 1절의
 # `overfit` 리플레이는 에포크 10에서 멈추고 에포크 7을 복원했습니다.
 
 # %% [markdown] lang="en"

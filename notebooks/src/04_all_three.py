@@ -35,7 +35,7 @@
 #    에포크(epoch)의 가중치(weights)가 남는지도 확인합니다.
 #
 # 이 레슨에는 **일부러 오류를 내는 셀**이 여러 개 있습니다. 그런 셀은 바로 앞 설명에서 미리 알려
-# 드리고, 셀 아래에 나오는 오류 메시지가 곧 보여 드리려는 결과입니다.
+# 드리고, 셀 아래에 나오는 오류 메시지가 바로 보여 드리려는 결과입니다.
 
 # %% [markdown] lang="en"
 # # 04. All three together: the notes' example, run as written and then fixed
@@ -471,11 +471,11 @@ loss_acc = model.fit(x = train_images, y = train_oh_labels, batch_szie = 128, ep
 loss_acc = model.fit(x = train_images, y = train_oh_labels, batch_size = 128, epoch = 50, validation_data = (val_images, val_oh_labels), callbacks = [mcp_cb , rlr_cb, elr_cb])
 
 # %% [markdown] lang="ko"
-# `epochs`로 고치면 노트의 예제가 드디어 끝까지 돕니다. 무작위 데이터라 학습 자체에는 의미가
+# `epochs`로 고치면 노트의 예제가 드디어 끝까지 실행됩니다. 무작위 데이터라 학습 자체에는 의미가
 # 없지만, 검증 손실(validation loss)이 금방 나빠지므로 세 콜백이 모두 동작하는 모습을 볼 수
 # 있습니다. 출력에서 `saving model to ...`(저장),
 # `ReduceLROnPlateau reducing learning rate to ...`(학습률 감소), `early stopping`(조기 종료)
-# 메시지를 찾아보세요. 마지막 두 줄은 실제로 돈 에포크 수와
+# 메시지를 찾아보세요. 마지막 두 줄은 실제로 학습한 에포크 수와
 # `notes` 폴더에 생긴 파일입니다.
 
 # %% [markdown] lang="en"
@@ -640,7 +640,7 @@ print(len(replay(overfit, [reused]).saves), len(replay(overfit, [reused]).saves)
 # 결과가 같습니다. 리플레이에서 `ModelCheckpoint`는 어떤 파일을 저장할지 정하기만 하고 실제로 쓰지는
 # 않으므로, 폴더 자리에 빈 문자열 `""`을 넘겨 파일 이름만 보이게 했습니다.
 #
-# 아래 셀은 실제로 돈 에포크 수, 학습을 멈춘 에포크, 가중치를 복원한 에포크, 학습률을 낮춘 에포크,
+# 아래 셀은 실제로 학습한 에포크 수, 학습을 멈춘 에포크, 가중치를 복원한 에포크, 학습률을 낮춘 에포크,
 # 그리고 리플레이가 아니었다면 저장했을 파일을 차례로 보여 줍니다.
 
 # %% [markdown] lang="en"
@@ -663,7 +663,7 @@ print([event.saved_path for event in replayed.saves])
 
 # %% [markdown] lang="ko"
 # `summarize`는 같은 내용을 문장으로 풀어 줍니다. 마지막 문장은 리플레이의 주의 사항(caveat)입니다.
-# `overfit` 기록은 콜백 없이, 곧 학습률을 한 번도 바꾸지 않고 학습한 곡선입니다. 실제로 17번째
+# `overfit` 기록은 콜백 없이, 즉 학습률을 한 번도 바꾸지 않고 학습한 곡선입니다. 실제로 17번째
 # 에포크에서 학습률을 낮췄다면 그 뒤의 곡선은 달라졌을 것입니다. 그러니 리플레이가 보여 주는 것은
 # "이 곡선이라면 콜백이 이렇게 판단한다"까지이고, 학습률을 낮춘 뒤의 에포크는 근삿값입니다. 문장
 # 끝에 나오는 다시 학습(Retrain) 버튼은 플레이그라운드에 있는 버튼이고, 이 레슨에서는 아래의 실제
@@ -692,7 +692,7 @@ for line in summarize(replayed):
 #   7번째 에포크가 최고 기록입니다.
 # - 8번째 에포크부터: 더 나아지지 않으므로 두 콜백의 대기(wait)가 늘어납니다.
 # - 17번째 에포크: `ReduceLROnPlateau`의 대기가 10에 이르러 학습률을 3.0e-03에서 9.0e-04로 낮추고,
-#   자기 대기를 0으로 되돌립니다. `EarlyStopping`은 대기를 계속 세어 10/20이 됩니다.
+#   자신의 대기를 0으로 되돌립니다. `EarlyStopping`은 대기를 계속 세어 10/20이 됩니다.
 # - 27번째 에포크: `ReduceLROnPlateau`가 다시 10 에포크를 기다린 끝에 두 번째로 학습률을 낮추고,
 #   같은 에포크에 `EarlyStopping`의 대기가 20/20이 되어 학습을 멈춥니다. 이어서 7번째 에포크의
 #   가중치를 복원합니다. 학습이 곧바로 끝나므로 두 번째 감소는 효과를 낼 기회가 없습니다.
@@ -766,7 +766,7 @@ pd.DataFrame(
 # 의미가 없습니다. `patience=20`이면 17번째 에포크에 학습률을 먼저 낮추고, 그 뒤 10 에포크를 더
 # 지켜본 다음 27번째 에포크에서 멈춥니다.
 #
-# 여기서 중요한 사실이 하나 있습니다. **`EarlyStopping`은 학습률이 낮아져도 자기 대기를 0으로
+# 여기서 중요한 사실이 하나 있습니다. **`EarlyStopping`은 학습률이 낮아져도 자신의 대기를 0으로
 # 되돌리지 않습니다.** 대기가 0으로 돌아가는 것은 모니터링 지표(monitor)가 실제로 나아졌을
 # 때뿐입니다. 아래 표는 `patience=20` 리플레이의 15~19번째 에포크에서 두 콜백의 대기와, 각
 # 에포크의 판단이 끝난 뒤의 학습률을 보여 줍니다.
@@ -825,7 +825,7 @@ pd.DataFrame(
 # 하기 때문입니다. 15 에포크 안에 학습률을 낮추려면 최고 기록이 5번째 에포크나 그 전에 나와야
 # 합니다. 빠른 모드에서는 저장 몇 번과, 멈추지 않았는데도 학습이 끝날 때 최고 기록 에포크의
 # 가중치를 복원하는 모습을 보게 됩니다. 멈추기까지의 전체 흐름은 위의 리플레이가 보여 줍니다. 학습
-# 계획(plan)이 CPU(40 에포크)나 GPU라면 학습률 감소와 조기 종료까지 볼 수도 있습니다.
+# 계획(plan)이 CPU(40 에포크)나 GPU(30 에포크)라면 학습률 감소와 조기 종료까지 볼 수도 있습니다.
 
 # %% [markdown] lang="en"
 # ### One real training run
@@ -838,7 +838,7 @@ pd.DataFrame(
 # takes 20 epochs after the best one, so at least 21 epochs even if epoch 1 were the best. A cut
 # within 15 epochs needs the best epoch to be epoch 5 or earlier. What fast mode shows is a few
 # saves, and the best epoch's weights restored when training ends, even though it never stopped. The
-# replay above shows the whole story up to the stop; on the CPU plan (40 epochs) or the GPU plan
+# replay above shows the whole story up to the stop; on the CPU plan (40 epochs) or the GPU plan (30)
 # you may see the cut and the stop as well.
 
 # %%
@@ -945,14 +945,15 @@ print(all(np.array_equal(a, b) for a, b in zip(reloaded.get_weights(), run.model
 # %% [markdown] lang="ko"
 # ## 정리
 #
-# - 노트의 예제에는 위 표의 일곱 가지 실수가 있었고, 그중 둘은 오류 없이 지나갑니다. 구분자가 빠진
-#   경로와 `ReduceLROnPlateau`의 `fector`, `patienc`입니다. `ReduceLROnPlateau`는 모르는 인자를
-#   `**kwargs`로 받아서 버리므로 `factor`가 기본값 0.1로 동작합니다. cbteach의 콜백은 이런 오타를
-#   `TypeError`로 막습니다.
+# - 노트의 예제에는 1부의 표에 정리한 일곱 가지 실수가 있었습니다(실수 2와 실수 5는 표에서
+#   두 줄씩입니다). 05 레슨의 문제 4는 그 가운데 콜백 부분의 네 가지만 다룹니다. 일곱 가지 중 둘은
+#   오류 없이 지나갑니다. 구분자가 빠진 경로와 `ReduceLROnPlateau`의 `fector`, `patienc`입니다.
+#   `ReduceLROnPlateau`는 모르는 인자를 `**kwargs`로 받아서 버리므로 `factor`가 기본값 0.1로
+#   동작합니다. cbteach의 콜백은 이런 오타를 `TypeError`로 막습니다.
 # - `save_weights_only=True`일 때 파일 이름은 `.weights.h5`로 끝나야 하고, 경로는 `os.path.join`으로
 #   잇습니다.
 # - `EarlyStopping`의 `patience`는 `ReduceLROnPlateau`의 `patience`보다 커야 합니다. `EarlyStopping`은
-#   학습률이 낮아져도 대기를 되돌리지 않으므로, 둘의 차이가 곧 낮춘 학습률이 효과를 낼 시간입니다.
+#   학습률이 낮아져도 대기를 되돌리지 않으므로, 둘의 차이가 바로 낮춘 학습률이 효과를 낼 시간입니다.
 # - `restore_best_weights=True`를 더하면 학습이 끝난 모델과 `ModelCheckpoint`의 마지막 파일이 같은
 #   최고 기록 에포크의 가중치를 갖습니다. 이 설정이 없으면 모델에는 마지막 에포크의 가중치가 남습니다.
 # - 콜백 객체는 `fit` 한 번마다 새로 만드세요. `ModelCheckpoint`는 지난 최고 기록을 기억합니다.
@@ -962,10 +963,11 @@ print(all(np.array_equal(a, b) for a, b in zip(reloaded.get_weights(), run.model
 # %% [markdown] lang="en"
 # ## Summary
 #
-# - The notes' example has the seven mistakes of the table above, and two of them pass without an
-#   error: the path without a separator, and `fector` and `patienc` in `ReduceLROnPlateau`.
-#   `ReduceLROnPlateau` swallows unknown arguments in `**kwargs`, so `factor` stays at its default,
-#   0.1. cbteach's callbacks stop such typos with a `TypeError`.
+# - The notes' example has the seven mistakes of the table in part 1 (mistakes 2 and 5 take two
+#   rows each); exercise 4 of lesson 05 takes only the four in its callback lines. Two of the seven
+#   pass without an error: the path without a separator, and `fector` and `patienc` in
+#   `ReduceLROnPlateau`. `ReduceLROnPlateau` swallows unknown arguments in `**kwargs`, so `factor`
+#   stays at its default, 0.1. cbteach's callbacks stop such typos with a `TypeError`.
 # - With `save_weights_only=True` the file name must end in `.weights.h5`; join the path with
 #   `os.path.join`.
 # - `EarlyStopping`'s `patience` should be larger than `ReduceLROnPlateau`'s. `EarlyStopping` does

@@ -186,7 +186,7 @@ exercises.check_early_stopping(es_solution)
 #
 # - `val_loss`를 지켜봅니다.
 # - 60 에포크 안에 학습률을 두 번 이상 낮춥니다.
-# - 학습률이 1e-5 아래로 내려가지 않습니다. 마지막으로 낮춘 값도 포함합니다.
+# - 마지막으로 낮춘 값까지 포함해, 학습률이 1e-5 아래로 내려가지 않습니다.
 #
 # 리플레이는 기록된 곡선 위에서 콜백이 무엇을 할지 보여 줄 뿐입니다. 실제로 학습률을 낮추면 그
 # 뒤의 곡선도 달라지지만, 여기서는 콜백의 판단 규칙만 연습합니다.
@@ -358,7 +358,8 @@ exercises.check_checkpoint(checkpoint_solution)
 # %% [markdown] lang="ko"
 # ## 문제 4. 노트의 "세 개 한 번에" 예제 고치기
 #
-# 노트의 마지막 예제입니다(첫 줄의 `ModelCheckpoint()` 문법 오류는 빼고 옮겼습니다).
+# 노트의 마지막 예제에서 콜백을 만드는 부분만 옮겼습니다. 04 레슨에서 본 import 줄의 문법 오류
+# (`ModelCheckpoint()`)와 `fit` 줄의 오타는 이 문제에서 뺐습니다.
 #
 # ```python
 # save_path = os.getcwd() + 'weights.{epoch:02d}-{val_loss:.2f}.hdf5'
@@ -376,7 +377,7 @@ exercises.check_checkpoint(checkpoint_solution)
 # 나아지지 않으면 학습률에 0.3을 곱하고, 20 에포크 동안 나아지지 않으면 멈춥니다. 여기에 하나를
 # 더해, 멈춘 뒤 모델이 최고 기록 에포크의 가중치를 갖게 하세요.
 #
-# 시작 셀은 노트를 그대로 옮겼고, 노트처럼 Keras의 원래 클래스(`keras.callbacks`, 곧
+# 시작 셀은 노트를 그대로 옮겼고, 노트처럼 Keras의 원래 클래스(`keras.callbacks`, 즉
 # `tensorflow.keras.callbacks`)를 씁니다. cbteach의 클래스와 달리 Keras의 `ReduceLROnPlateau`는
 # 철자가 틀린 인자를 오류 없이 받아 줍니다. 확인 셀은 Keras가 실제로 가지고 있는 값을 읽으므로
 # 그런 실수도 찾아냅니다. 오류가 하나씩 나올 테니, 고치고 다시 실행하기를 되풀이하세요.
@@ -384,7 +385,9 @@ exercises.check_checkpoint(checkpoint_solution)
 # %% [markdown] lang="en"
 # ## Exercise 4. Fix the notes' "all three at once" example
 #
-# This is the notes' last example (without the syntax error `ModelCheckpoint()` of its import):
+# This is the part of the notes' last example that builds the callbacks. The syntax error of its
+# import line (`ModelCheckpoint()`) and the typos of its `fit` line, seen in lesson 04, are left out
+# here:
 #
 # ```python
 # save_path = os.getcwd() + 'weights.{epoch:02d}-{val_loss:.2f}.hdf5'
@@ -465,7 +468,9 @@ def notes_solution():
 exercises.check_combined(notes_solution)
 
 # %% [markdown] lang="ko" jupyter={"source_hidden": true}
-# **해설.** 노트의 예제에는 실수가 네 개 있습니다.
+# **해설.** 옮겨 온 콜백 부분에는 실수가 네 개 있습니다. 04 레슨 1부의 표는 실수를 일곱 줄로
+# 정리했는데, 그 가운데 import 줄을 다룬 한 줄과 `fit` 줄을 다룬 두 줄(`train_iamges`, 그리고
+# `batch_szie`와 `epoch`)을 뺀 나머지 네 줄입니다.
 #
 # 1. 가중치만 저장하는데 파일 이름이 `.hdf5`로 끝납니다. Keras 3에서는 `.weights.h5`만 받으며,
 #    콜백을 만드는 순간 `ValueError`가 납니다.
@@ -477,13 +482,15 @@ exercises.check_combined(notes_solution)
 #    이름 뒤에 파일 이름이 붙은 경로에 생깁니다. `os.path.join`이나 상대 경로를 쓰세요.
 #
 # 다음 셀에서 이 가운데 세 가지를 실제 Keras로 확인합니다. 1과 2는 오류 메시지를, 3은 Keras가
-# 가지고 있는 값을 보여 줍니다. 고치고 나면 `overfit` 기록에서 에포크 17에서 학습률에 0.3을 곱하고,
+# 가지고 있는 값을 보여 줍니다. 고친 뒤 `overfit` 기록으로 리플레이하면 에포크 17에서 학습률에 0.3을 곱하고,
 # 에포크 27에 학습을 멈추며, 모델과 마지막 체크포인트가 모두 에포크 7의 것이 됩니다.
 # `EarlyStopping`의 인내(20)가 `ReduceLROnPlateau`의 인내(10)보다 커서, 낮춘 학습률이 효과를 낼
-# 시간이 있습니다. 04 레슨에서 이 예제를 실제로 학습하며 자세히 살펴봅니다.
+# 시간이 있습니다. 04 레슨에서 이 예제를 실제로 학습하며 자세히 살펴봤습니다.
 
 # %% [markdown] lang="en" jupyter={"source_hidden": true}
-# **Why.** The notes' example has four mistakes:
+# **Why.** The callback part has four mistakes. Lesson 04 sums the mistakes up in a seven-row table
+# in part 1; these are its rows less the one for the import line and the two for the `fit` line
+# (`train_iamges`; `batch_szie` and `epoch`).
 #
 # 1. It saves weights only, but the file name ends in `.hdf5`. Keras 3 accepts only `.weights.h5`
 #    and raises `ValueError` as soon as the callback is built.
@@ -497,7 +504,7 @@ exercises.check_combined(notes_solution)
 # Keras kept for 3. Fixed, on the `overfit` recording the learning rate is cut ×0.3 at epoch 17,
 # training stops at epoch 27, and both the model and the last checkpoint are epoch 7's.
 # `EarlyStopping`'s patience (20) is larger than `ReduceLROnPlateau`'s (10), so the lower
-# learning rate has time to help. Lesson 04 trains this example for real and looks closer.
+# learning rate has time to help. Lesson 04 trained this example for real and looked closer.
 
 # %% jupyter={"source_hidden": true}
 # NBVAL_CHECK_OUTPUT
@@ -566,7 +573,7 @@ exercises.check_prediction(*stops)
 
 # %% [markdown] lang="ko" jupyter={"source_hidden": true}
 # **해설.** 답은 5, 5, 9입니다. 에포크 1–4에서는 `val_loss`가 계속 나아집니다. 나아진 에포크에서는
-# 대기(wait)가 0으로 돌아가고, 그런 에포크에서는 절대 멈추지 않습니다. 에포크 5의 0.2413은 에포크
+# 대기가 0으로 돌아가고, 그런 에포크에서는 절대 멈추지 않습니다. 에포크 5의 0.2413은 에포크
 # 4의 0.2245보다 나쁘므로 대기가 1이 되고, `patience`가 0이든 1이든 `wait >= patience`가 성립해
 # 에포크 5에서 멈춥니다. 그래서 `patience=0`은 "나빠지는 즉시 멈춤"이 아니라 `patience=1`과 똑같이
 # 동작합니다.
@@ -674,7 +681,7 @@ solution_check
 # **해설.** `restore_best_weights=True`가 없으면 모델에는 학습을 멈춘 에포크의 가중치가 남습니다.
 # `EarlyStopping`은 최고 기록이 나온 뒤 `patience` 에포크가 지나서 멈추므로, 그 모델을 검증 데이터로
 # 평가한 `val_loss`는 히스토리의 최고 기록보다 나쁩니다. 파일 쪽은 `save_best_only=True`가
-# 핵심입니다. `val_loss`가 나아질 때만 저장하므로 마지막 파일이 곧 최고 기록 에포크의 파일이고,
+# 핵심입니다. `val_loss`가 나아질 때만 저장하므로 마지막 파일이 바로 최고 기록 에포크의 파일이고,
 # `EarlyStopping`이 복원한 에포크와 같습니다. 두 콜백이 같은 `monitor`를 지켜봐야 이 둘이
 # 맞아떨어집니다. `save_best_only=False`로 두면 마지막 파일은 학습을 멈춘 에포크의 것이라 메모리의
 # 모델과 다릅니다.
@@ -695,7 +702,7 @@ solution_check
 # | 하는 일 | 모델이나 가중치를 파일로 저장 | 정체 구간(plateau)에서 학습률 × `factor` | 학습을 멈추고, 원하면 최고 기록 에포크의 가중치를 복원 |
 # | 기준 | `monitor`(기본값 `"val_loss"`), `mode` | 같음 | 같음 |
 # | 꼭 챙길 인자 | `filepath`(`{epoch}` 같은 자리 표시자(placeholder), `.keras` 또는 `.weights.h5`), `save_best_only`, `save_weights_only` | `factor`, `patience`, `min_lr`, `cooldown` | `patience`, `min_delta`, `restore_best_weights` |
-# | 이 노트북에서 본 함정 | `.hdf5` 이름은 거절, `{epoch}` 없으면 덮어쓰기 | 철자가 틀린 인자를 오류 없이 무시(Keras의 원래 클래스), `min_lr`이 없으면 바닥이 없음 | `patience=0`은 `patience=1`과 같음, `restore_best_weights`의 기본값은 `False` |
+# | 이 워크북에서 본 함정 | `.hdf5` 이름은 거절, `{epoch}` 없으면 덮어쓰기 | 철자가 틀린 인자를 오류 없이 무시(Keras의 원래 클래스), `min_lr`이 없으면 바닥이 없음 | `patience=0`은 `patience=1`과 같음, `restore_best_weights`의 기본값은 `False` |
 # | 자세히 | 01 레슨 | 02 레슨 | 03 레슨 |
 #
 # 세 콜백을 함께 쓸 때는 `EarlyStopping`의 `patience`를 `ReduceLROnPlateau`보다 크게 잡고, 세 콜백이

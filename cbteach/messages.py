@@ -1,0 +1,181 @@
+"""The review sheet: every catalog message filled in with realistic values, Korean beside English.
+
+A reviewer reads what a learner reads: not ``{monitor} {value} — 최고 기록 {best_before}…`` but
+``에포크 9 · EarlyStopping · val_loss 0.2264 — 최고 기록 0.2148…``. Each placeholder gets a
+sample value from ``message_samples.SAMPLES`` (by its name), and a key whose sentence needs
+a different kind of value (a ``value`` that is a factor, a ``name`` that is a file) gets it
+from ``message_samples.OVERRIDES``. A sample may depend on the language (``where`` is
+"에포크 17, 20에서" in Korean and "at epochs 17, 20" in English): such samples are functions of the language, made
+from the catalog's own pieces. Explain lines are shown with the head a learner sees before
+them (``epoch 9 · EarlyStopping · ``).
+
+``docs/MESSAGES.md`` is this sheet, committed for each release::
+
+    python -m cbteach messages --out docs/MESSAGES.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from cbteach import atomic, i18n
+from cbteach.message_samples import OVERRIDES, SAMPLES
+
+__all__ = [
+    "OVERRIDES",
+    "SAMPLES",
+    "add_arguments",
+    "main",
+    "render",
+    "render_sheet",
+    "sample_values",
+    "write",
+]
+
+#: The callback whose explain line a reason key is, for the head shown before it.
+_HEADS = {"es_": "EarlyStopping", "rlr_": "ReduceLROnPlateau", "mc_": "ModelCheckpoint"}
+_NOT_EXPLAIN = {"events.head", "events.event_line_broken"}
+#: The epoch in the head of an explain line, where the default (``SAMPLES["epoch"]``) would
+#: not fit the sentence: a first value is epoch 1, a save names the epoch in its file name.
+_HEAD_EPOCH = {
+    "events.es_first": 1,
+    "events.es_first_below_baseline": 1,
+    "events.rlr_first": 1,
+    "events.mc_saved_first": 1,
+    "events.es_stopped": 10,
+    "events.mc_saved_improved": 7,
+    "events.mc_saved_every": 7,
+    "events.mc_saved_missing": 7,
+    "events.es_not_finite": 3,
+    "events.rlr_not_finite": 3,
+    "events.mc_not_finite": 3,
+}
+
+
+def sample_values(key: str, lang: str) -> dict[str, object]:
+    """The values ``key`` is filled with in ``lang``: its placeholders' samples and overrides.
+
+    Args:
+        key: a catalog key, ``"file.name"``.
+        lang: ``"ko"`` or ``"en"`` (some samples are sentences of their own).
+
+    Example:
+
+    >>> sample_values("events.rlr_cooldown", "en")["resume_epoch"]
+    10
+    """
+    names = i18n.placeholders(i18n.catalog(lang)[key])
+    chosen = {name: SAMPLES[name] for name in names if name in SAMPLES}
+    chosen.update(OVERRIDES.get(key, {}))
+    return {name: value(lang) if callable(value) else value for name, value in chosen.items()}
+
+
+def _head(key: str, lang: str, values: dict) -> str:
+    """The ``epoch 9 · EarlyStopping · `` a learner sees before an explain line, or ""."""
+    file, _, name = key.partition(".")
+    if file != "events" or key in _NOT_EXPLAIN:
+        return ""
+    callback = next((cb for prefix, cb in _HEADS.items() if name.startswith(prefix)), None)
+    callback = callback or "EarlyStopping"
+    epoch = _HEAD_EPOCH.get(key, values.get("epoch", SAMPLES["epoch"]))
+    return i18n.t("events.head", lang, epoch=epoch, callback=callback) + " · "
+
+
+def render(key: str, lang: str) -> str:
+    """The message ``key`` in ``lang`` as a learner would read it, filled with sample values.
+
+    Args:
+        key: a catalog key, ``"file.name"``.
+        lang: ``"ko"`` or ``"en"``.
+
+    Example:
+
+    >>> render("common.epoch", "ko")
+    '에포크 9'
+    """
+    values = sample_values(key, lang)
+    return _head(key, lang, values) + i18n.t(key, lang, **values)
+
+
+def _cell(text: str) -> str:
+    """``text`` safe inside a Markdown table cell (shown as written, not as HTML)."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
+
+
+def render_sheet(lang: str = "both") -> str:
+    """Every catalog message rendered with sample values, as one Markdown document.
+
+    Args:
+        lang: ``"ko"`` or ``"en"`` for one column, ``"both"`` for Korean beside English.
+
+    Example:
+
+    >>> render_sheet("en").startswith("# Every message")
+    True
+    """
+    langs = i18n.LANGUAGES if lang == "both" else (i18n.resolve(lang),)
+    keys = list(i18n.catalog(langs[0]))
+    intro = (
+        "Each sentence that cbteach's code can print, filled in with realistic sample values "
+        "(`cbteach/messages.py`), so that a reviewer reads what a learner reads. Explain lines "
+        "carry the head printed before them. Generated: `python -m cbteach messages "
+        f"--lang {lang} --out docs/MESSAGES.md`; do not edit by hand."
+    )
+    lines = ["# Every message, filled in", "", intro]
+    header = {"ko": "한국어", "en": "English"}
+    current = None
+    for key in keys:
+        file, _, name = key.partition(".")
+        if file != current:
+            current = file
+            lines += [
+                "",
+                f"## {file}",
+                "",
+                "| key | " + " | ".join(header[x] for x in langs) + " |",
+                "|---|" + "---|" * len(langs),
+            ]
+        cells = [_cell(render(key, x)) for x in langs]
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The sheet's options, shared by ``python -m cbteach messages`` and this module's ``main``."""
+    parser.add_argument("--lang", choices=(*i18n.LANGUAGES, "both"), default="both")
+    parser.add_argument("--out", default=None, help="write the sheet here instead of printing it")
+    return parser
+
+
+def write(args: argparse.Namespace) -> int:
+    """Print the sheet, or write it to ``args.out`` (atomically: a reader never sees half)."""
+    sheet = render_sheet(args.lang)
+    if args.out:
+        atomic.write_text(args.out, sheet)
+    else:
+        sys.stdout.write(sheet)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m cbteach messages [--lang ko|en|both] [--out FILE]``: print or write the sheet.
+
+    Args:
+        argv: the command-line arguments after ``messages`` (default: ``sys.argv[1:]``).
+
+    Example:
+
+    >>> main(["--lang", "en", "--out", "/tmp/messages-en.md"])  # doctest: +SKIP
+    0
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m cbteach messages",
+        description="Every catalog message filled in with sample values, ko beside en.",
+    )
+    return write(add_arguments(parser).parse_args(argv))
+
+
+if __name__ == "__main__":  # python -m cbteach.messages
+    raise SystemExit(main())
