@@ -1,11 +1,12 @@
 """``make bench``: every benchmark in one table, measured on this machine and this backend.
 
-    python benchmarks/bench.py [--sections overhead,retrain,target,replay] [--quick]
+    python benchmarks/bench.py [--sections overhead,retrain,live,target,replay] [--quick]
                                [--data sample] [--out FILE.md]
 
 Sections: instrumentation overhead and ModelCheckpoint's async dispatch (overhead_bench),
-the retrain loop (retrain_bench), time to 96 % validation accuracy against the keras.io
-recipe (target_bench), replay and slider latency (replay_bench). Each runs its arms side by
+the retrain loop (retrain_bench), what live drawing costs a 30-epoch run (live_bench), time
+to 96 % validation accuracy against the keras.io recipe (target_bench), replay and slider
+latency (replay_bench). Each runs its arms side by
 side in this one process, interleaved; the table gives ratios, medians and ranges, and says
 whether each target is met. Nothing here asserts a time: a shared machine is noisy.
 """
@@ -25,7 +26,7 @@ from table import machine, render
 
 import cbteach  # noqa: F401  (imports Keras quietly)
 
-SECTIONS = ("overhead", "retrain", "target", "replay")
+SECTIONS = ("overhead", "retrain", "live", "target", "replay")
 
 
 def measure(sections: list[str], data_source: str, quick: bool) -> list:
@@ -44,6 +45,10 @@ def measure(sections: list[str], data_source: str, quick: bool) -> list:
             import retrain_bench
 
             rows += retrain_bench.rows(data, retrains=4 if quick else 6, repeats=1 if quick else 2)
+        elif section == "live":
+            import live_bench
+
+            rows += live_bench.rows(data, repeats=2 if quick else 3, epochs=30)
         elif section == "target":
             import target_bench
 

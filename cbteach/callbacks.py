@@ -52,7 +52,36 @@ class below, its entry here and in :data:`CLASSES`, and its catalog entries."""
 
 
 class EarlyStopping(Observed, keras.callbacks.EarlyStopping):
-    """Keras' EarlyStopping, recording why it waited, stopped or restored weights."""
+    """Keras' EarlyStopping, recording why it waited, stopped or restored weights.
+
+    Keras decides; each epoch's decision is written as one event into ``log``. A NaN or
+    infinite monitored value stops training at once (as ``keras.callbacks.TerminateOnNaN``).
+
+    Args:
+        monitor: Quantity to be monitored. Defaults to `"val_loss"`.
+        min_delta: Minimum change in the monitored quantity to qualify as an improvement.
+            Defaults to `0`.
+        patience: Number of epochs with no improvement after which training will be
+            stopped. Defaults to `0`.
+        verbose: Verbosity mode, 0 or 1. Defaults to `0`.
+        mode: One of `{"auto", "min", "max"}`. Defaults to `"auto"`.
+        baseline: Baseline value the monitored quantity must beat. Defaults to `None`.
+        restore_best_weights: Whether to restore the weights of the best epoch when
+            training ends. Defaults to `False`.
+        start_from_epoch: Number of epochs to wait before starting to monitor improvement.
+            Defaults to `0`.
+        log: The :class:`~cbteach.events.EventLog` to write to (keyword-only). Defaults to
+            a new one.
+        explain: Whether to print one translated line per epoch (keyword-only). Defaults
+            to `False`.
+
+    Example:
+
+    >>> from cbteach import recorded, replay
+    >>> run = replay.replay(recorded.load("overfit"), [EarlyStopping(patience=3)])
+    >>> run.stopped_epoch
+    10
+    """
 
     _keras_class = keras.callbacks.EarlyStopping
     _last_epoch = 0  # the last epoch seen, for the restore event at the end of training
@@ -137,7 +166,32 @@ class EarlyStopping(Observed, keras.callbacks.EarlyStopping):
 
 
 class ReduceLROnPlateau(Observed, keras.callbacks.ReduceLROnPlateau):
-    """Keras' ReduceLROnPlateau, recording every wait, cooldown and learning-rate cut."""
+    """Keras' ReduceLROnPlateau, recording every wait, cooldown and learning-rate cut.
+
+    Args:
+        monitor: Quantity to be monitored. Defaults to `"val_loss"`.
+        factor: Factor by which the learning rate will be reduced:
+            `new_lr = lr * factor`. Defaults to `0.1`.
+        patience: Number of epochs with no improvement after which the learning rate will
+            be reduced. Defaults to `10`.
+        verbose: Verbosity mode, 0 or 1. Defaults to `0`.
+        mode: One of `{"auto", "min", "max"}`. Defaults to `"auto"`.
+        min_delta: Threshold for measuring a new optimum. Defaults to `1e-4`.
+        cooldown: Number of epochs to wait before resuming normal operation after the
+            learning rate has been reduced. Defaults to `0`.
+        min_lr: Lower bound on the learning rate. Defaults to `0.0`.
+        log: The :class:`~cbteach.events.EventLog` to write to (keyword-only). Defaults to
+            a new one.
+        explain: Whether to print one translated line per epoch (keyword-only). Defaults
+            to `False`.
+
+    Example:
+
+    >>> ReduceLROnPlateau(fector=0.3)
+    Traceback (most recent call last):
+        ...
+    TypeError: ReduceLROnPlateau has no argument `fector` — did you mean `factor`?
+    """
 
     _keras_class = keras.callbacks.ReduceLROnPlateau
     _not_finite_reason = "events.rlr_not_finite"
@@ -207,6 +261,32 @@ class ModelCheckpoint(Observed, keras.callbacks.ModelCheckpoint):
 
     ``write=False`` (keyword-only, used by replay) lets Keras decide and name every save
     but writes no file and creates no folder.
+
+    Args:
+        filepath: Where to save: a ``.keras`` file, or ``.weights.h5`` with
+            ``save_weights_only=True``; may hold ``{epoch:02d}`` and logs placeholders.
+        monitor: The metric name to monitor. Defaults to `"val_loss"`.
+        verbose: Verbosity mode, 0 or 1. Defaults to `0`.
+        save_best_only: Whether to save only when the monitored quantity improves.
+            Defaults to `False`.
+        save_weights_only: Whether to save only the weights. Defaults to `False`.
+        mode: One of `{"auto", "min", "max"}`. Defaults to `"auto"`.
+        save_freq: `"epoch"`, or an integer number of batches between saves. Defaults to
+            `"epoch"`.
+        initial_value_threshold: The best value to beat before the first save. Defaults to
+            `None`.
+        log: The :class:`~cbteach.events.EventLog` to write to (keyword-only). Defaults to
+            a new one.
+        explain: Whether to print one translated line per epoch (keyword-only). Defaults
+            to `False`.
+        write: Whether to write files at all (keyword-only). Defaults to `True`.
+
+    Example:
+
+    >>> from cbteach import recorded, replay
+    >>> checkpoint = ModelCheckpoint("best.keras", save_best_only=True)
+    >>> [e.epoch for e in replay.replay(recorded.load("overfit"), [checkpoint]).saves]
+    [1, 2, 3, 4, 6, 7]
     """
 
     _keras_class = keras.callbacks.ModelCheckpoint
@@ -389,8 +469,8 @@ def copy_of(callback, **own: object):
     Example:
 
     >>> copy = copy_of(keras.callbacks.EarlyStopping(patience=4))
-    >>> type(copy).__module__, copy.patience
-    ('cbteach.callbacks', 4)
+    >>> type(copy).__name__, copy.patience, hasattr(copy, "log")
+    ('EarlyStopping', 4, True)
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

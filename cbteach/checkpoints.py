@@ -63,6 +63,23 @@ def load(path: str | Path, model: keras.Model | None = None) -> keras.Model:
     safe_mode=True)``, which refuses to run the code of a saved ``Lambda`` layer.
     ``.weights.h5``: the weights (and, when ``model`` has a built optimizer, its state)
     loaded into ``model``, which must have the same layers; returns ``model``.
+
+    Args:
+        path: the checkpoint file (``.keras``, ``.h5`` or ``.weights.h5``).
+        model: the compiled model to load ``.weights.h5`` into. Defaults to `None`.
+
+    Returns:
+        The loaded model.
+
+    Raises:
+        ValueError: ``path`` is a save's temporary file, or has an unknown suffix.
+        TypeError: a ``.weights.h5`` file without ``model``.
+
+    Example:
+
+    >>> model = load("ckpt/best.keras")  # doctest: +SKIP
+    >>> from cbteach.models import build_model, compile_model
+    >>> load("ckpt/best.weights.h5", compile_model(build_model("mlp")))  # doctest: +SKIP
     """
     name = str(path)
     if is_temporary(name):
@@ -93,6 +110,14 @@ def recover(backup_dir: str | Path) -> None:
     to another, then the weights renamed, then the epoch count renamed. A temporary
     epoch count without temporary weights means the kill fell between the two renames:
     the rename is done now. Any other temporary file is an unfinished backup: removed.
+
+    Args:
+        backup_dir: the ``backup_dir`` of a :class:`BackupAndRestore`; a URL is left alone.
+
+    Example:
+
+    >>> import tempfile
+    >>> recover(tempfile.mkdtemp())
     """
     backup_dir = str(backup_dir)
     if is_remote_path(backup_dir):
@@ -106,7 +131,19 @@ def recover(backup_dir: str | Path) -> None:
 
 
 def epochs_done(backup_dir: str | Path) -> int:
-    """How many epochs the backup in ``backup_dir`` holds (0 when there is none)."""
+    """How many epochs the backup in ``backup_dir`` holds (0 when there is none).
+
+    An interrupted backup is finished or undone first (:func:`recover`).
+
+    Args:
+        backup_dir: the ``backup_dir`` of a :class:`BackupAndRestore`.
+
+    Example:
+
+    >>> import tempfile
+    >>> epochs_done(tempfile.mkdtemp())
+    0
+    """
     recover(backup_dir)
     path = Path(backup_dir) / _BACKUP_METADATA
     if not path.exists():
@@ -125,6 +162,20 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
     over the backup (see :func:`recover`). Same arguments as Keras'; what Keras restores
     is unchanged: weights, optimizer state and the epoch to continue from, nothing else
     (the RNG, the data order and other callbacks' counters start afresh).
+
+    Args:
+        backup_dir: The folder of the backup; give it a folder of its own.
+        save_freq: `"epoch"`, an integer number of batches between backups, or `False`.
+            Defaults to `"epoch"`.
+        double_checkpoint: Whether to keep the previous backup too (``.bkp`` files).
+            Defaults to `False`.
+        delete_checkpoint: Whether to delete the backup when training ends. Defaults to
+            `True`.
+
+    Example:
+
+    >>> backup = BackupAndRestore("backup/mlp")
+    >>> model.fit(x, y, epochs=10, callbacks=[backup])  # doctest: +SKIP
     """
 
     def on_train_begin(self, logs=None):

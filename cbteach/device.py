@@ -36,7 +36,20 @@ def _gpu_names() -> list[str]:
 
 
 def describe() -> dict:
-    """``{"backend": ..., "gpu": bool, "name": ..., "keras": ...}`` for the device in use."""
+    """``{"backend": ..., "gpu": bool, "name": ..., "keras": ...}`` for the device in use.
+
+    Args:
+        None.
+
+    Returns:
+        A JSON-ready dict: the Keras backend and version, whether a GPU is used, and the
+        GPU's name or ``"CPU (<processor>)"``.
+
+    Example:
+
+    >>> sorted(describe())
+    ['backend', 'gpu', 'keras', 'name']
+    """
     gpus = _gpu_names()
     cpu = platform.processor() or platform.machine() or "CPU"
     return {

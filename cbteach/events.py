@@ -19,7 +19,16 @@ from cbteach.atomic import write_atomically
 
 
 class Action(str, Enum):
-    """What a callback did at an epoch."""
+    """What a callback did at an epoch.
+
+    Args:
+        value: the action's string value, as event files hold it (e.g. ``"saved"``).
+
+    Example:
+
+    >>> Action("saved") is Action.SAVED, Action.REDUCED_LR.value
+    (True, 'reduced_lr')
+    """
 
     IMPROVED = "improved"  # the monitored value beat the best so far
     WAITED = "waited"  # no improvement: the wait counter went up
@@ -37,7 +46,34 @@ class Action(str, Enum):
 
 @dataclass
 class Event:
-    """One decision. ``epoch`` is 1-based, as Keras prints it ("Epoch 3/10")."""
+    """One decision. ``epoch`` is 1-based, as Keras prints it ("Epoch 3/10").
+
+    Args:
+        epoch: the epoch, 1-based.
+        callback: the callback's class name, e.g. ``"EarlyStopping"``.
+        action: what it did: an :class:`Action` or its string value.
+        reason: the catalog key of the sentence that explains it (``"events.es_waited"``).
+        monitor: the quantity the callback watches.
+        mode: ``"min"`` or ``"max"`` as Keras resolved it. Defaults to `None`.
+        value: the monitored value this epoch. Defaults to `None`.
+        best_before: the best value before this epoch. Defaults to `None`.
+        best_after: the best value after this epoch. Defaults to `None`.
+        best_epoch: the epoch (1-based) of the best value. Defaults to `None`.
+        wait_before: the wait counter before this epoch. Defaults to `None`.
+        wait_after: the wait counter after this epoch. Defaults to `None`.
+        patience: the callback's ``patience``. Defaults to `None`.
+        cooldown_counter: ReduceLROnPlateau's cooldown counter after this epoch.
+            Defaults to `None`.
+        lr_before: the learning rate before this epoch's decision. Defaults to `None`.
+        lr_after: the learning rate after it. Defaults to `None`.
+        saved_path: the file ModelCheckpoint wrote. Defaults to `None`.
+
+    Example:
+
+    >>> event = Event(3, "EarlyStopping", "waited", "events.es_waited", "val_loss")
+    >>> event.action, event.to_dict()["action"]
+    (<Action.WAITED: 'waited'>, 'waited')
+    """
 
     epoch: int
     callback: str
@@ -67,13 +103,36 @@ class Event:
         return data
 
     def explain(self, lang: str | None = None) -> str:
-        """One translated line: "epoch 7 · EarlyStopping · val_loss 0.3120 ... → wait 2/3"."""
+        """One translated line: "epoch 7 · EarlyStopping · val_loss 0.3120 ... → wait 2/3".
+
+        Args:
+            lang: ``"ko"`` or ``"en"``. Defaults to `None` (the language in use).
+
+        Example:
+
+        >>> event = Event(2, "ModelCheckpoint", "saved", "events.mc_saved_improved", "val_loss",
+        ...               value=0.31, best_before=0.35, saved_path="best.keras")
+        >>> event.explain("en")
+        'epoch 2 · ModelCheckpoint · val_loss 0.3100 improved on best 0.3500 → saved best.keras'
+        """
         head = i18n.t("events.head", lang, epoch=self.epoch, callback=self.callback)
         return f"{head} · {i18n.t(self.reason, lang, **_explain_values(self))}"
 
 
 def first(events: Iterable[Event], action: Action | str, callback: str | None = None):
-    """The first event with ``action`` (of ``callback``, when given), or None."""
+    """The first event with ``action`` (of ``callback``, when given), or None.
+
+    Args:
+        events: any events in order, e.g. an :class:`EventLog`.
+        action: an :class:`Action` or its string value.
+        callback: only events of this callback class name. Defaults to `None` (any).
+
+    Example:
+
+    >>> events = [Event(4, "EarlyStopping", "stopped", "events.es_stopped", "val_loss")]
+    >>> first(events, Action.STOPPED).epoch, first(events, "restored")
+    (4, None)
+    """
     action = Action(action)
     for e in events:
         if e.action is action and (callback is None or e.callback == callback):
@@ -139,6 +198,16 @@ class EventLog:
     mid-run leaves every finished epoch on disk. The file is appended to, never truncated;
     a last line that a kill cut short is dropped before the next event is appended.
     :meth:`resume` trims the events of an interrupted run back to its last backed-up epoch.
+
+    Args:
+        path: the JSONL file to append each event to. Defaults to `None` (memory only).
+
+    Example:
+
+    >>> log = EventLog()
+    >>> log.append(Event(1, "EarlyStopping", "improved", "events.es_first", "val_loss"))
+    >>> len(log), log[0].callback
+    (1, 'EarlyStopping')
     """
 
     def __init__(self, path: str | Path | None = None) -> None:
@@ -148,7 +217,18 @@ class EventLog:
         self.listeners: list = []  # callables called with each new event
 
     def append(self, event: Event) -> None:
-        """Add an event, write it to the stream, and tell every listener."""
+        """Add an event, write it to the stream, and tell every listener.
+
+        Args:
+            event: the :class:`Event` to add.
+
+        Example:
+
+        >>> log = EventLog()
+        >>> log.listeners.append(lambda e: print(e.epoch, e.action.value))
+        >>> log.append(Event(1, "EarlyStopping", "improved", "events.es_first", "val_loss"))
+        1 improved
+        """
         self.events.append(event)
         if self.path is not None:
             if self._stream is None:
@@ -186,6 +266,19 @@ class EventLog:
         file whole. The log then holds the kept events; new ones are appended after them.
         A log without a file drops its events of later epochs. Returns how many events
         were dropped.
+
+        Args:
+            epochs_done: the epochs the backup holds; events of later epochs are dropped.
+            start: the byte of the file where the interrupted run's events begin.
+                Defaults to `0`.
+
+        Example:
+
+        >>> log = EventLog()
+        >>> for epoch in (1, 2, 3):
+        ...     log.append(Event(epoch, "EarlyStopping", "waited", "events.es_waited", "val_loss"))
+        >>> log.resume(2), len(log)
+        (1, 2)
         """
         self.close()
         if self.path is None or not self.path.exists():
@@ -222,11 +315,33 @@ class EventLog:
         return self.events[index]
 
     def of(self, callback: str) -> list[Event]:
-        """The events of one callback, by its class name."""
+        """The events of one callback, by its class name.
+
+        Args:
+            callback: the callback's class name, e.g. ``"ModelCheckpoint"``.
+
+        Example:
+
+        >>> log = EventLog()
+        >>> log.append(Event(2, "ModelCheckpoint", "saved", "events.mc_saved_first", "val_loss"))
+        >>> [e.epoch for e in log.of("ModelCheckpoint")], log.of("EarlyStopping")
+        ([2], [])
+        """
         return [e for e in self.events if e.callback == callback]
 
     def with_action(self, action: Action | str) -> list[Event]:
-        """The events where something in particular happened."""
+        """The events where something in particular happened.
+
+        Args:
+            action: an :class:`Action` or its string value.
+
+        Example:
+
+        >>> log = EventLog()
+        >>> log.append(Event(2, "ModelCheckpoint", "saved", "events.mc_saved_first", "val_loss"))
+        >>> [e.epoch for e in log.with_action("saved")]
+        [2]
+        """
         action = Action(action)
         return [e for e in self.events if e.action is action]
 
@@ -290,7 +405,18 @@ class EventLog:
         return pd.DataFrame([e.to_dict() for e in self.events], columns=columns)
 
     def explain_table(self, lang: str | None = None):
-        """One row per epoch, one column per callback, each cell the translated explanation."""
+        """One row per epoch, one column per callback, each cell the translated explanation.
+
+        Args:
+            lang: ``"ko"`` or ``"en"``. Defaults to `None` (the language in use).
+
+        Example:
+
+        >>> log = EventLog()
+        >>> log.append(Event(2, "ModelCheckpoint", "saved", "events.mc_saved_first", "val_loss"))
+        >>> list(log.explain_table("en").columns)
+        ['ModelCheckpoint']
+        """
         import pandas as pd
 
         rows: dict[int, dict[str, str]] = {}
@@ -303,7 +429,18 @@ class EventLog:
         return frame
 
     def explain(self, lang: str | None = None) -> str:
-        """Every event's explanation, one per line."""
+        """Every event's explanation, one per line.
+
+        Args:
+            lang: ``"ko"`` or ``"en"``. Defaults to `None` (the language in use).
+
+        Example:
+
+        >>> log = EventLog()
+        >>> log.append(Event(1, "EarlyStopping", "improved", "events.es_first", "val_loss"))
+        >>> print(log.explain("en"))
+        epoch 1 · EarlyStopping · ...
+        """
         return "\n".join(e.explain(lang) for e in self.events)
 
     @classmethod
@@ -312,6 +449,19 @@ class EventLog:
 
         A last line cut off by a kill is ignored; a broken line with more lines after it
         raises ValueError (the file was edited by something else) rather than losing them.
+
+        Args:
+            path: the JSONL file an ``EventLog(path)`` wrote.
+
+        Example:
+
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "events.jsonl"
+        >>> log = EventLog(path)
+        >>> log.append(Event(1, "EarlyStopping", "improved", "events.es_first", "val_loss"))
+        >>> log.close()
+        >>> len(EventLog.load(path))
+        1
         """
         log = cls()
         log.events = [event for _, event in _events(Path(path).read_bytes(), Path(path))]
@@ -319,7 +469,19 @@ class EventLog:
 
     @classmethod
     def merge(cls, logs: Iterable[EventLog]) -> EventLog:
-        """One log holding the events of several, ordered by epoch (stable within an epoch)."""
+        """One log holding the events of several, ordered by epoch (stable within an epoch).
+
+        Args:
+            logs: the logs to merge.
+
+        Example:
+
+        >>> a, b = EventLog(), EventLog()
+        >>> a.append(Event(2, "EarlyStopping", "waited", "events.es_waited", "val_loss"))
+        >>> b.append(Event(1, "ModelCheckpoint", "saved", "events.mc_saved_first", "val_loss"))
+        >>> [e.epoch for e in EventLog.merge([a, b, a])]
+        [1, 2]
+        """
         merged = cls()
         seen: set[int] = set()
         for log in logs:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import math
+import threading
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CALLBACKS",
     "COLORS",
+    "DRAWING",
     "LEGEND_STYLE",
     "LR_COLOR",
     "SYMBOL_FONT",
@@ -76,6 +78,10 @@ LR_COLOR = "#5e3c99"
 SYMBOL_FONT = ["DejaVu Sans", "NanumGothic"]
 #: Legends sit outside the axes, to their right, without a frame.
 LEGEND_STYLE = {"loc": "upper left", "fontsize": 8.5, "frameon": False, "borderaxespad": 0.0}
+
+#: Held by every cbteach drawing that may run off the notebook's thread (a live timeline, a
+#: retrain's status): matplotlib is not thread-safe, so no two figures draw at once.
+DRAWING = threading.RLock()
 
 _PYPLOT = {"on": False}
 _FONT = {"applied": False}
@@ -148,11 +154,19 @@ def new_figure(figsize: tuple[float, float], pyplot: bool | None = None, **kwarg
     Args:
         figsize: the size in inches.
         pyplot: whether to make it with pyplot; None does as :func:`use_pyplot` says.
+            Defaults to None.
         **kwargs: passed on to the figure (``layout="constrained"``).
 
     Returns:
         The figure, with an Agg canvas when it is not pyplot's.
+
+    Example:
+
+    >>> figure = new_figure((6, 3), pyplot=False, layout="constrained")
+    >>> figure.dpi
+    100
     """
+    kwargs.setdefault("facecolor", "white")  # explicit: a dark theme must not show through
     if _PYPLOT["on"] if pyplot is None else pyplot:
         import matplotlib.pyplot as plt
 
@@ -193,14 +207,34 @@ class _PlainLogFormatter(LogFormatter):
 
 
 def plain_log_axis(ax) -> None:
-    """Give ``ax`` a log y axis labelled with plain numbers ("0.001"), not mathtext."""
+    """Give ``ax`` a log y axis labelled with plain numbers ("0.001"), not mathtext.
+
+    Args:
+        ax: the matplotlib axes whose y axis becomes logarithmic.
+
+    Example:
+
+    >>> ax = new_figure((6, 3)).add_subplot()
+    >>> plain_log_axis(ax)
+    >>> ax.get_yscale()
+    'log'
+    """
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(_PlainLogFormatter())
     ax.yaxis.set_minor_formatter(_PlainLogFormatter(minor_thresholds=(2, 0.5)))
 
 
 def to_float(x) -> float:
-    """``x`` as a float, None as NaN (a gap in a line)."""
+    """``x`` as a float, None as NaN (a gap in a line).
+
+    Args:
+        x: a number, or None.
+
+    Example:
+
+    >>> to_float(3), to_float(None)
+    (3.0, nan)
+    """
     return math.nan if x is None else float(x)
 
 
@@ -209,6 +243,14 @@ def vlines(xs: Sequence[float]) -> tuple[list[float], list[float]]:
 
     The line is meant for a transform whose y runs 0..1 over the axes
     (``ax.get_xaxis_transform()``).
+
+    Args:
+        xs: where the lines stand (epochs).
+
+    Example:
+
+    >>> vlines([2, 5])
+    ([2, 2, nan, 5, 5, nan], [0.0, 1.0, nan, 0.0, 1.0, nan])
     """
     x_data: list[float] = []
     y_data: list[float] = []
@@ -223,11 +265,17 @@ def side_transforms(ax, points: float = 3) -> dict:
 
     Args:
         ax: the axes the text is on.
-        points: the gap between the line and the text, in points.
+        points: the gap between the line and the text, in points. Defaults to 3.
 
     Returns:
         ``{"left": ..., "right": ...}``: for left-aligned text (right of the line, moved
         ``points`` right) and right-aligned text (left of it, moved ``points`` left).
+
+    Example:
+
+    >>> ax = new_figure((6, 3)).add_subplot()
+    >>> sorted(side_transforms(ax))
+    ['left', 'right']
     """
     along, scale = ax.get_xaxis_transform(), ax.figure.dpi_scale_trans
     return {
@@ -247,6 +295,12 @@ def place_notes(ax, notes: Sequence, transforms: dict) -> None:
         ax: the axes the notes are on; each note's x is its line's epoch.
         notes: the :class:`matplotlib.text.Text` notes, in epoch order.
         transforms: :func:`side_transforms` of ``ax`` (3 points).
+
+    Example:
+
+    >>> ax = new_figure((6, 3)).add_subplot(xlim=(0, 10))
+    >>> notes = [ax.text(3, 0, "stopped"), ax.text(3.2, 0, "LR cut")]
+    >>> place_notes(ax, notes, side_transforms(ax))  # the second note goes a row lower
     """
     if not notes:
         return
@@ -275,12 +329,30 @@ def place_notes(ax, notes: Sequence, transforms: dict) -> None:
 
 # ------------------------------------------------------- what a figure reads of a run
 def side_of(monitor: str) -> str:
-    """``"loss"`` for a loss (the left y axis), ``"metric"`` for any other (its twin)."""
+    """``"loss"`` for a loss (the left y axis), ``"metric"`` for any other (its twin).
+
+    Args:
+        monitor: a quantity's name, as in ``logs``.
+
+    Example:
+
+    >>> side_of("val_loss"), side_of("val_accuracy")
+    ('loss', 'metric')
+    """
     return "loss" if "loss" in monitor else "metric"
 
 
 def metric_pair(name: str) -> tuple[str, str]:
-    """The training and validation names of a metric: ``"val_accuracy"`` -> both."""
+    """The training and validation names of a metric: ``"val_accuracy"`` -> both.
+
+    Args:
+        name: the metric's name, with or without ``val_``.
+
+    Example:
+
+    >>> metric_pair("val_accuracy")
+    ('accuracy', 'val_accuracy')
+    """
     base = name.removeprefix("val_")
     return base, f"val_{base}"
 
@@ -290,6 +362,22 @@ class RunView:
     """What a figure shows of one run (or of none), in one language.
 
     Made by :meth:`of`; read by the :class:`~cbteach.timeline.Timeline`'s layers.
+
+    Args:
+        run: the run shown, or None for an empty figure.
+        lang: the language of the labels, ``"ko"`` or ``"en"``.
+        metric: the metric on the twin y axis, or None for none.
+        history: the run's ``history``, metric name to one value per epoch.
+        events: the run's events, in order.
+        per_callback: each callback's decisions, one per epoch, by name (all of ``CALLBACKS``).
+        cuts: the events where ReduceLROnPlateau lowered the learning rate.
+        cooling: the epochs ReduceLROnPlateau did not count (cooldown).
+
+    Example:
+
+    >>> view = RunView.of(None, "en", None)
+    >>> view.epochs, view.t("epoch_axis")
+    (0, 'epoch')
     """
 
     run: Run | None
@@ -303,7 +391,18 @@ class RunView:
 
     @classmethod
     def of(cls, run: Run | None, lang: str, metric: str | None) -> RunView:
-        """The view of ``run`` in ``lang``; ``metric`` None picks :func:`auto_metric`'s."""
+        """The view of ``run`` in ``lang``; ``metric`` None picks :func:`auto_metric`'s.
+
+        Args:
+            run: a :class:`~cbteach.run.Run`, or None for an empty view.
+            lang: ``"ko"`` or ``"en"``.
+            metric: the metric for the twin y axis, or None to pick one.
+
+        Example:
+
+        >>> RunView.of(None, "en", "val_accuracy").metric
+        'val_accuracy'
+        """
         log = run.events if run is not None else EventLog()
         history = dict(run.history) if run is not None else {}
         events = list(log)
@@ -324,7 +423,17 @@ class RunView:
         return self.run.epochs if self.run is not None else 0
 
     def t(self, key: str, **values) -> str:
-        """The ``plots`` catalog message ``key`` in the view's language."""
+        """The ``plots`` catalog message ``key`` in the view's language.
+
+        Args:
+            key: the message's key in ``locales/*/plots.json``.
+            **values: the message's placeholders.
+
+        Example:
+
+        >>> RunView.of(None, "en", None).t("curve_val", name="loss")
+        'loss (validation)'
+        """
         return i18n.t(f"plots.{key}", self.lang, **values)
 
 
@@ -338,6 +447,13 @@ def auto_metric(history: dict, events: Sequence[Event]) -> str | None:
 
     Returns:
         Its name (``"val_accuracy"``), or None when every callback watches a loss.
+
+    Example:
+
+    >>> from cbteach.events import Event
+    >>> seen = Event(1, "EarlyStopping", "improved", "", "val_accuracy", best_after=0.9)
+    >>> auto_metric({"val_accuracy": [0.9]}, [seen])
+    'val_accuracy'
     """
     for e in events:
         if e.callback in COLORS and "loss" not in e.monitor and e.monitor in history:
@@ -356,6 +472,13 @@ def best_groups(per_callback: dict[str, list[Event]]) -> list[tuple[list[str], s
     Returns:
         One group per line to draw, in ``CALLBACKS`` order: its callbacks, the quantity
         they watch, and the epochs and best values of the line.
+
+    Example:
+
+    >>> from cbteach.events import Event
+    >>> seen = Event(1, "EarlyStopping", "improved", "", "val_loss", best_after=0.3)
+    >>> best_groups({"EarlyStopping": [seen], "ReduceLROnPlateau": [], "ModelCheckpoint": []})
+    [(['EarlyStopping'], 'val_loss', [1], [0.3])]
     """
     groups: list[tuple[list[str], str, list, list]] = []
     for cb in CALLBACKS:

@@ -80,6 +80,9 @@ def _t(key: str, **values: object) -> str:
 def stem(filepath: str) -> str:
     """The file name without a model or weights suffix: what a right suffix is added to.
 
+    Args:
+        filepath: the file name as written.
+
     Example:
 
     >>> stem("ckpt/best.hdf5")
@@ -95,6 +98,9 @@ def fields(filepath: str) -> list[tuple[str, str, str]]:
     """``(placeholder as written, name, format spec)`` of each ``{...}`` in a file name.
 
     Raises ValueError for a broken pattern (an unmatched brace).
+
+    Args:
+        filepath: the file name as written.
 
     Example:
 
@@ -116,10 +122,16 @@ def glued_folder(filepath: str, *, home: bool = True) -> tuple[str, str] | None:
 
     Args:
         filepath: the file name as written.
-        home: look for the home folder too, not only the working folder.
+        home: look for the home folder too, not only the working folder. Defaults to True.
 
     Returns:
         The folder and the code that gave it (``"os.getcwd()"``), or None.
+
+    Example:
+
+    >>> import os
+    >>> glued_folder(os.getcwd() + "weights.keras")[1]
+    'os.getcwd()'
     """
     separators = tuple(s for s in (os.sep, os.altsep) if s)
     known = [(os.getcwd(), "os.getcwd()")]
@@ -138,6 +150,10 @@ def unknown_placeholders(filepath: str, logs: Iterable[str]) -> list[str]:
     """The ``{names}`` of a file name that Keras could not fill from ``epoch``, ``batch``, ``logs``.
 
     A broken pattern gives none: what Keras says about it is reported instead.
+
+    Args:
+        filepath: the file name as written.
+        logs: the names an epoch's logs hold.
 
     Example:
 
@@ -163,6 +179,14 @@ def check_name(filepath: object, weights_only: bool) -> str:
 
     Returns:
         ``filepath`` as a string.
+
+    Example:
+
+    >>> check_name("best.keras", weights_only=False)
+    'best.keras'
+    >>> check_name("best.keras", weights_only=True)
+    Traceback (most recent call last):
+    ValueError: ModelCheckpoint: ... Write filepath="best.weights.h5".
     """
     if not isinstance(filepath, (str, os.PathLike)):
         raise TypeError(_t("filepath_not_text", value=repr(filepath)))
@@ -199,7 +223,19 @@ def _check_suffix(filepath: str, weights_only: bool) -> None:
 
 
 def check_save_freq_fields(filepath: str, save_freq: object) -> None:
-    """``{batch}`` only in a checkpoint saved per batch: saved per epoch, there is none."""
+    """``{batch}`` only in a checkpoint saved per batch: saved per epoch, there is none.
+
+    Args:
+        filepath: the file name.
+        save_freq: the checkpoint's ``save_freq``, ``"epoch"`` or a number of batches.
+
+    Example:
+
+    >>> check_save_freq_fields("w.{batch}.keras", save_freq=100)  # fine: saved per batch
+    >>> check_save_freq_fields("w.{batch}.keras", save_freq="epoch")
+    Traceback (most recent call last):
+    ValueError: ModelCheckpoint: w.{batch}.keras uses {batch}, but with save_freq="epoch" ...
+    """
     if save_freq == "epoch" and any(name == "batch" for _, name, _ in fields(filepath)):
         raise ValueError(_t("batch_without_batches", filepath=filepath))
 
@@ -213,6 +249,13 @@ def warnings_about(filepath: str, weights_only: bool) -> list[str]:
 
     Returns:
         One translated message per problem, in the order to show them (often none).
+
+    Example:
+
+    >>> warnings_about("best.keras", False)
+    []
+    >>> warnings_about("best.h5", False)
+    ['ModelCheckpoint: best.h5 ends in .h5, so Keras saves the whole model in the old HDF5...']
     """
     messages = []
     if not weights_only and filepath.endswith(".h5"):
@@ -244,6 +287,17 @@ def check_batch_saves(filepath: str, save_freq: object) -> None:
     """A checkpoint saved every ``save_freq`` batches names no ``val_`` value.
 
     A batch's logs hold no validation values, so Keras could not fill one in.
+
+    Args:
+        filepath: the file name.
+        save_freq: the checkpoint's ``save_freq`` (a number of batches), for the message.
+
+    Example:
+
+    >>> check_batch_saves("w.{loss:.2f}.keras", 100)
+    >>> check_batch_saves("w.{val_loss:.2f}.keras", 100)
+    Traceback (most recent call last):
+    ValueError: ModelCheckpoint: with save_freq=100 Keras saves after batches, ...
     """
     for written, name, _ in fields(filepath):
         if name.startswith("val_"):
@@ -266,6 +320,12 @@ def check_placeholders(filepath: str, names: Sequence[str], save_freq: object) -
         filepath: the file name.
         names: the names an epoch's logs will hold.
         save_freq: the checkpoint's ``save_freq``: per batch, ``{batch}`` is filled too.
+
+    Example:
+
+    >>> check_placeholders("w.{val_acc:.2f}.keras", ["loss", "val_accuracy"], "epoch")
+    Traceback (most recent call last):
+    ValueError: ModelCheckpoint: ... Did you mean {val_accuracy:.2f}?
     """
     fillable = [*names, "epoch", "learning_rate"]
     if save_freq != "epoch":
@@ -276,7 +336,22 @@ def check_placeholders(filepath: str, names: Sequence[str], save_freq: object) -
 
 
 def placeholder_message(filepath: str, written: str, name: str, names: Sequence[str]) -> str:
-    """What to write instead of placeholder ``written`` (named ``name``) that ``names`` lack."""
+    """What to write instead of placeholder ``written`` (named ``name``) that ``names`` lack.
+
+    Args:
+        filepath: the file name.
+        written: the placeholder as written (``"{val_acc:.2f}"``).
+        name: the name inside it (``"val_acc"``).
+        names: the names the logs hold.
+
+    Returns:
+        The translated message, with the placeholder to write where one is close.
+
+    Example:
+
+    >>> placeholder_message("w.{val_acc}.keras", "{val_acc}", "val_acc", ["val_accuracy"])
+    'ModelCheckpoint: the file name w.{val_acc}.keras uses {val_acc}, ... {val_accuracy}?'
+    """
     base = name.removeprefix("val_")
     if name.startswith("val_") and base in names:
         fixed = written.replace(name, base, 1)
@@ -301,7 +376,19 @@ def placeholder_message(filepath: str, written: str, name: str, names: Sequence[
 
 
 def check_folder(filepath: str, weights_only: bool) -> None:
-    """The checkpoints' folder exists or can be made, and a file can be written in it."""
+    """The checkpoints' folder exists or can be made, and a file can be written in it.
+
+    Raises ValueError when the name is a folder or its folder is a file, and
+    PermissionError when nothing can be written there.
+
+    Args:
+        filepath: the file name; the folder is the part before the first placeholder.
+        weights_only: ``save_weights_only``, for the file name the message suggests.
+
+    Example:
+
+    >>> check_folder("checkpoints/best.keras", weights_only=False)  # nothing is created
+    """
     name = "best.weights.h5" if weights_only else "best.keras"
     if "{" not in filepath and os.path.isdir(filepath):
         raise ValueError(_t("path_is_folder", filepath=filepath, name=name))
@@ -326,7 +413,17 @@ def check_folder(filepath: str, weights_only: bool) -> None:
 
 
 def missing_placeholder(filepath: str, logs: Mapping[str, object]) -> str | None:
-    """The message for the first placeholder an epoch's ``logs`` cannot fill, else None."""
+    """The message for the first placeholder an epoch's ``logs`` cannot fill, else None.
+
+    Args:
+        filepath: the file name.
+        logs: the epoch's logs.
+
+    Example:
+
+    >>> missing_placeholder("w.{epoch:02d}-{val_loss:.2f}.keras", {"val_loss": 0.3}) is None
+    True
+    """
     names = sorted(logs)
     for written, name, _ in fields(filepath):
         if name not in ("epoch", *logs):

@@ -1,8 +1,12 @@
 """Which hooks Keras calls on a callback during ``model.fit``, in order: :class:`HookTrace`.
 
 >>> trace = HookTrace()
->>> model.fit(x, y, epochs=2, validation_data=(xv, yv), callbacks=[trace], verbose=0)
->>> print(trace)            # on_train_begin / on_epoch_begin(epoch=0) / ... / on_train_end
+>>> model.fit(x, y, epochs=2, validation_data=(xv, yv), callbacks=[trace])  # doctest: +SKIP
+>>> print(trace)  # doctest: +SKIP
+on_train_begin
+  on_epoch_begin(epoch=0)
+...
+on_train_end  logs: loss, val_loss
 
 Runs of batch hooks are folded into one line (``on_train_batch_begin/end × 4``), and the
 logs of ``on_epoch_end`` are listed by name, not value, so the trace of a fit is the same
@@ -27,6 +31,23 @@ class HookTrace(keras.callbacks.Callback):
     ``calls`` holds ``(hook, index, log_names)`` tuples in call order: ``index`` is the
     epoch (epoch hooks) or batch (batch hooks) number Keras passed, 0-based as Keras counts;
     ``log_names`` the sorted keys of the ``logs`` dict it passed (empty for begin hooks).
+
+    Args:
+        None.
+
+    Example:
+
+    >>> import numpy as np
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> model.compile("sgd", "mse")
+    >>> trace = HookTrace()
+    >>> _ = model.fit(np.zeros((8, 2)), np.zeros(8), batch_size=4, callbacks=[trace], verbose=0)
+    >>> print(trace)
+    on_train_begin
+      on_epoch_begin(epoch=0)
+        on_train_batch_begin/end × 2
+      on_epoch_end(epoch=0)  logs: loss
+    on_train_end  logs: loss
     """
 
     def __init__(self) -> None:
@@ -67,7 +88,10 @@ class HookTrace(keras.callbacks.Callback):
         self._note("on_test_batch_end", batch)
 
     def lines(self) -> list[str]:
-        """One line per hook call, batch hooks folded, indented by nesting (train > epoch > test)."""
+        """One line per hook call, batch hooks folded, indented by nesting.
+
+        Nesting: train > epoch > test.
+        """
         out: list[str] = []
         depth = 0
         i = 0

@@ -27,7 +27,18 @@ _current: str | None = None
 
 
 class LanguageError(ValueError):
-    """Raised for a language cbteach has no catalog for."""
+    """Raised for a language cbteach has no catalog for.
+
+    Args:
+        message: what went wrong, in both languages.
+
+    Example:
+
+    >>> set_language("fr")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+        ...
+    cbteach.i18n.LanguageError: Unknown language 'fr': write 'ko' or 'en'. / ...
+    """
 
 
 def _check(lang: str) -> str:
@@ -41,13 +52,36 @@ def _check(lang: str) -> str:
 
 
 def set_language(lang: str) -> None:
-    """Choose the language of every message, explanation and plot label: ``"ko"`` or ``"en"``."""
+    """Choose the language of every message, explanation and plot label: ``"ko"`` or ``"en"``.
+
+    Args:
+        lang: ``"ko"`` or ``"en"`` (case and spaces ignored).
+
+    Raises:
+        LanguageError: any other language.
+
+    Example:
+
+    >>> set_language("en")
+    >>> get_language()
+    'en'
+    """
     global _current
     _current = _check(lang)
 
 
 def get_language() -> str:
-    """The language in use: the last ``set_language``, else ``$CBTEACH_LANG``, else English."""
+    """The language in use: the last ``set_language``, else ``$CBTEACH_LANG``, else English.
+
+    Args:
+        None.
+
+    Example:
+
+    >>> set_language("ko")
+    >>> get_language()
+    'ko'
+    """
     if _current is not None:
         return _current
     env = os.environ.get("CBTEACH_LANG", "").strip().lower()
@@ -55,13 +89,34 @@ def get_language() -> str:
 
 
 def resolve(lang: str | None) -> str:
-    """``lang`` checked, or the language in use when ``lang`` is None."""
+    """``lang`` checked, or the language in use when ``lang`` is None.
+
+    Args:
+        lang: ``"ko"``, ``"en"`` or None.
+
+    Raises:
+        LanguageError: any other language.
+
+    Example:
+
+    >>> resolve(" KO "), resolve(None) in LANGUAGES
+    ('ko', True)
+    """
     return get_language() if lang is None else _check(lang)
 
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    """All messages of one language, keyed ``<file>.<name>``."""
+    """All messages of one language, keyed ``<file>.<name>``.
+
+    Args:
+        lang: ``"ko"`` or ``"en"``.
+
+    Example:
+
+    >>> catalog("en")["common.epoch"]
+    'epoch {epoch}'
+    """
     messages: dict[str, str] = {}
     folder = resources.files("cbteach") / "locales" / _check(lang)
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
@@ -74,12 +129,32 @@ def catalog(lang: str) -> dict[str, str]:
 
 
 def placeholders(text: str) -> set[str]:
-    """The ``{names}`` a message expects."""
+    """The ``{names}`` a message expects.
+
+    Args:
+        text: a message of the catalog.
+
+    Example:
+
+    >>> sorted(placeholders("epoch {epoch} of {planned}"))
+    ['epoch', 'planned']
+    """
     return {field for _, field, _, _ in string.Formatter().parse(text) if field}
 
 
 def t(key: str, lang: str | None = None, **values: object) -> str:
-    """The message ``key`` in ``lang`` (default: the language in use), filled with ``values``."""
+    """The message ``key`` in ``lang`` (default: the language in use), filled with ``values``.
+
+    Args:
+        key: the catalog key, ``<file>.<name>``.
+        lang: ``"ko"`` or ``"en"``. Defaults to `None` (the language in use).
+        **values: the message's placeholders.
+
+    Example:
+
+    >>> t("common.epoch", "en", epoch=3)
+    'epoch 3'
+    """
     return catalog(resolve(lang))[key].format(**values)
 
 
@@ -126,7 +201,6 @@ def lr(x: float | None) -> str:
     mantissa, exponent = f"{x:.2e}".split("e")
     # 3 significant digits at most, 2 at least: 1.0e-03, 1.25e-02
     return f"{mantissa.removesuffix('0')}e{exponent}"
-
 
 
 def epoch_list(epochs: Iterable[int], most: int = 8) -> str:

@@ -5,9 +5,9 @@ A reviewer reads what a learner reads: not ``{monitor} {value} — 최고 기록
 sample value from ``message_samples.SAMPLES`` (by its name), and a key whose sentence needs
 a different kind of value (a ``value`` that is a factor, a ``name`` that is a file) gets it
 from ``message_samples.OVERRIDES``. A sample may depend on the language (``where`` is
-"에포크 17, 20에서" in Korean and "at epochs 17, 20" in English): such samples are functions of the language, made
-from the catalog's own pieces. Explain lines are shown with the head a learner sees before
-them (``epoch 9 · EarlyStopping · ``).
+"에포크 17, 20에서" in Korean and "at epochs 17, 20" in English): such samples are functions
+of the language, made from the catalog's own pieces. Explain lines are shown with the head
+a learner sees before them (``epoch 9 · EarlyStopping · ``).
 
 ``docs/MESSAGES.md`` is this sheet, committed for each release::
 
@@ -109,6 +109,7 @@ def render_sheet(lang: str = "both") -> str:
 
     Args:
         lang: ``"ko"`` or ``"en"`` for one column, ``"both"`` for Korean beside English.
+            Defaults to ``"both"``.
 
     Example:
 
@@ -143,14 +144,39 @@ def render_sheet(lang: str = "both") -> str:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """The sheet's options, shared by ``python -m cbteach messages`` and this module's ``main``."""
+    """The sheet's options, shared by ``python -m cbteach messages`` and this module's ``main``.
+
+    Args:
+        parser: the parser that gets ``--lang`` and ``--out``.
+
+    Returns:
+        ``parser``.
+
+    Example:
+
+    >>> add_arguments(argparse.ArgumentParser()).parse_args(["--lang", "en"])
+    Namespace(lang='en', out=None)
+    """
     parser.add_argument("--lang", choices=(*i18n.LANGUAGES, "both"), default="both")
     parser.add_argument("--out", default=None, help="write the sheet here instead of printing it")
     return parser
 
 
 def write(args: argparse.Namespace) -> int:
-    """Print the sheet, or write it to ``args.out`` (atomically: a reader never sees half)."""
+    """Print the sheet, or write it to ``args.out`` (atomically: a reader never sees half).
+
+    Args:
+        args: the parsed options of :func:`add_arguments` (``lang``, ``out``).
+
+    Returns:
+        The exit status, 0.
+
+    Example:
+
+    >>> args = argparse.Namespace(lang="en", out="docs/MESSAGES.en.md")
+    >>> write(args)  # doctest: +SKIP
+    0
+    """
     sheet = render_sheet(args.lang)
     if args.out:
         atomic.write_text(args.out, sheet)
@@ -163,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m cbteach messages [--lang ko|en|both] [--out FILE]``: print or write the sheet.
 
     Args:
-        argv: the command-line arguments after ``messages`` (default: ``sys.argv[1:]``).
+        argv: the command-line arguments after ``messages``. Defaults to ``sys.argv[1:]``.
 
     Example:
 

@@ -16,9 +16,23 @@ MODELS = ("cnn", "mlp")
 def build_model(name: str = "cnn", *, seed: int = 0) -> keras.Model:
     """An uncompiled model for 28×28×1 images and 10 classes (softmax output).
 
-    ``"cnn"``: Conv2D(16) → MaxPool → Conv2D(32) → MaxPool → Flatten → Dropout(0.25) → Dense(10).
+    ``"cnn"``: Conv2D(16) → MaxPool → Conv2D(32) → MaxPool → Flatten → Dropout(0.25)
+    → Dense(10).
     ``"mlp"``: Flatten → Dense(128) → Dropout(0.2) → Dense(10).
     The same ``seed`` gives the same initial weights (``keras.utils.set_random_seed``).
+
+    Args:
+        name: ``"cnn"`` or ``"mlp"`` (case and spaces ignored). Defaults to `"cnn"`.
+        seed: the seed of the initial weights. Defaults to `0`.
+
+    Raises:
+        ValueError: a name not in :data:`MODELS`, in the learner's language.
+
+    Example:
+
+    >>> model = build_model("mlp", seed=0)
+    >>> model.name, model.output_shape
+    ('mlp', (None, 10))
     """
     key = str(name).strip().lower()
     if key not in MODELS:
@@ -50,11 +64,22 @@ def build_model(name: str = "cnn", *, seed: int = 0) -> keras.Model:
 def compile_model(
     model: keras.Model, *, learning_rate: float = 1e-3, steps_per_execution: int = 1
 ) -> keras.Model:
-    """Compile ``model`` with Adam(``learning_rate``), sparse categorical cross-entropy and accuracy.
+    """Compile ``model``: Adam(``learning_rate``), sparse categorical cross-entropy, accuracy.
 
     Returns the same model, so ``compile_model(build_model())`` reads as one step.
     ``steps_per_execution``: batches per call into the compiled step (Keras' argument);
     above 1, Keras calls the batch hooks once per that many batches.
+
+    Args:
+        model: the Keras model to compile.
+        learning_rate: Adam's learning rate. Defaults to `1e-3`.
+        steps_per_execution: batches per call into the compiled step. Defaults to `1`.
+
+    Example:
+
+    >>> model = compile_model(build_model("mlp"), learning_rate=3e-3)
+    >>> type(model.optimizer).__name__, model.loss
+    ('Adam', 'sparse_categorical_crossentropy')
     """
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
@@ -77,7 +102,7 @@ def learning_rate(model) -> float | None:
 
     Example:
 
-    >>> learning_rate(compile_model(build_model("mlp"), learning_rate=3e-3))  # doctest: +SKIP
+    >>> round(learning_rate(compile_model(build_model("mlp"), learning_rate=3e-3)), 6)
     0.003
     """
     optimizer = getattr(model, "optimizer", None)

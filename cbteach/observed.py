@@ -52,12 +52,38 @@ REMOVED = {
 
 
 def keras_parameters(keras_class: type) -> list[str]:
+    """The names of the arguments a Keras class takes (no ``self``, no ``**kwargs``).
+
+    Args:
+        keras_class: a Keras callback class.
+
+    Example:
+
+    >>> keras_parameters(keras.callbacks.EarlyStopping)[:3]
+    ['monitor', 'min_delta', 'patience']
+    """
     params = inspect.signature(keras_class.__init__).parameters.values()
     return [p.name for p in params if p.name != "self" and p.kind is not p.VAR_KEYWORD]
 
 
 def check_arguments(keras_class: type, arguments: dict, own: tuple = ("log", "explain")) -> None:
-    """Raise TypeError, in the learner's language, for any keyword Keras would not use."""
+    """Raise TypeError, in the learner's language, for any keyword Keras would not use.
+
+    A Keras 2 argument that Keras 3 no longer has (``period``, ``epsilon``) gets a
+    sentence saying what to write instead.
+
+    Args:
+        keras_class: the Keras class the keywords are for.
+        arguments: the keywords the learner wrote, by name.
+        own: cbteach's own keyword names, suggested too. Defaults to `("log", "explain")`.
+
+    Example:
+
+    >>> check_arguments(keras.callbacks.ReduceLROnPlateau, {"fector": 0.3})
+    Traceback (most recent call last):
+        ...
+    TypeError: ReduceLROnPlateau has no argument `fector` — did you mean `factor`?
+    """
     check_names(
         keras_class.__name__,
         keras_parameters(keras_class),
@@ -68,7 +94,18 @@ def check_arguments(keras_class: type, arguments: dict, own: tuple = ("log", "ex
 
 
 def bound_arguments(keras_class: type, args: tuple, kwargs: dict) -> dict:
-    """Every Keras argument of a construction, defaults filled in (for configs and replay)."""
+    """Every Keras argument of a construction, defaults filled in (for configs and replay).
+
+    Args:
+        keras_class: the Keras class constructed.
+        args: the positional arguments given.
+        kwargs: the keyword arguments given.
+
+    Example:
+
+    >>> bound_arguments(keras.callbacks.EarlyStopping, (), {"patience": 3})["patience"]
+    3
+    """
     sig = inspect.signature(keras_class.__init__)
     bound = sig.bind_partial(None, *args, **kwargs)
     bound.apply_defaults()
@@ -76,7 +113,18 @@ def bound_arguments(keras_class: type, args: tuple, kwargs: dict) -> dict:
 
 
 def signature_with(keras_class: type, **own: object) -> inspect.Signature:
-    """Keras' signature plus cbteach's keyword-only arguments, for help() and inspect."""
+    """Keras' signature plus cbteach's keyword-only arguments, for help() and inspect.
+
+    Args:
+        keras_class: the Keras class whose signature to extend.
+        **own: more keyword-only arguments and their defaults, after ``log`` and ``explain``.
+
+    Example:
+
+    >>> sig = signature_with(keras.callbacks.ModelCheckpoint, write=True)
+    >>> list(sig.parameters)[-3:]
+    ['log', 'explain', 'write']
+    """
     sig = inspect.signature(keras_class)
     params = [p for p in sig.parameters.values() if p.kind is not p.VAR_KEYWORD]
     own = {"log": None, "explain": False, **own}
@@ -87,6 +135,16 @@ def signature_with(keras_class: type, **own: object) -> inspect.Signature:
 
 
 def to_float(value) -> float | None:
+    """A tensor, NumPy or Python number as a float; None for None or a non-number.
+
+    Args:
+        value: a tensor, a NumPy scalar, a Python number or None.
+
+    Example:
+
+    >>> to_float(np.float32(0.5)), to_float(keras.ops.convert_to_tensor(0.25)), to_float(None)
+    (0.5, 0.25, None)
+    """
     if value is None:
         return None
     if isinstance(value, (float, int, np.floating, np.integer)):
@@ -98,7 +156,17 @@ def to_float(value) -> float | None:
 
 
 def same(a, b) -> bool:
-    """Equal, with NaN equal to NaN (a NaN best stays the best: nothing compares below it)."""
+    """Equal, with NaN equal to NaN (a NaN best stays the best: nothing compares below it).
+
+    Args:
+        a: a value, or a dict of values.
+        b: the value (or dict) to compare with.
+
+    Example:
+
+    >>> same({"best": float("nan")}, {"best": float("nan")}), same(0.3, 0.31)
+    (True, False)
+    """
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
@@ -108,7 +176,20 @@ def same(a, b) -> bool:
 
 @contextmanager
 def spy(obj, name: str, replacement: Callable) -> Iterator[None]:
-    """Replace the method ``obj.name`` on this one instance while the block runs."""
+    """Replace the method ``obj.name`` on this one instance while the block runs.
+
+    Args:
+        obj: the instance.
+        name: the method's name.
+        replacement: the callable that stands in for it.
+
+    Example:
+
+    >>> model = keras.Sequential()
+    >>> with spy(model, "summary", lambda: "spied"):
+    ...     model.summary()
+    'spied'
+    """
     object.__setattr__(obj, name, replacement)
     try:
         yield
@@ -123,6 +204,18 @@ class Observed:
     epoch whose logs lack a value the callback needs, or whose monitored value is NaN or
     infinite, is not handed to Keras. Keras would crown a NaN first value the best for
     ever (nothing compares below NaN), and a missing value only makes it warn, every epoch.
+
+    Args:
+        *args: the Keras class' positional arguments.
+        log: the :class:`~cbteach.events.EventLog` to write to. Defaults to a new one.
+        explain: whether to print each event's explanation. Defaults to `False`.
+        **kwargs: the Keras class' keyword arguments, checked by :func:`check_arguments`.
+
+    Example:
+
+    >>> from cbteach.callbacks import EarlyStopping
+    >>> EarlyStopping(patience=3).arguments["patience"]
+    3
     """
 
     _keras_class: type

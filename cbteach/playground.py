@@ -102,7 +102,17 @@ SETTING_CONTROLS = tuple(k for k in CONTROLS if k in DEFAULTS)
 
 # ---------------------------------------------------------------------- settings → callbacks
 def checkpoint_path(folder: str | os.PathLike, monitor: str) -> str:
-    """``ckpt/{epoch:02d}-{val_loss:.2f}.keras``: one file per save, named by epoch and value."""
+    """``ckpt/{epoch:02d}-{val_loss:.2f}.keras``: one file per save, named by epoch and value.
+
+    Args:
+        folder: the folder the checkpoints go to.
+        monitor: the monitored quantity, whose value names each file.
+
+    Example:
+
+    >>> checkpoint_path("ckpt", "val_accuracy")
+    'ckpt/{epoch:02d}-{val_accuracy:.2f}.keras'
+    """
     return os.path.join(os.fspath(folder), "{epoch:02d}-{" + monitor + ":.2f}.keras")
 
 
@@ -245,7 +255,12 @@ def explain_error(exc: BaseException, settings: Mapping[str, object], lang: str 
     Args:
         exc: what building or replaying raised.
         settings: the settings that were refused.
-        lang: the language of the sentence.
+        lang: the language of the sentence; None for the one in use.
+
+    Example:
+
+    >>> explain_error(ValueError("boom"), {}, "en")
+    'These settings cannot be used: ValueError: boom'
     """
     text = str(exc)
     if isinstance(exc, ValueError) and "automatically determine" in text:
@@ -255,6 +270,10 @@ def explain_error(exc: BaseException, settings: Mapping[str, object], lang: str 
 
 def describe_settings(settings: Mapping[str, object], names: Iterable[str]) -> str:
     """``es_patience=5, mode=auto``: the named settings, for a label (argument names stay).
+
+    Args:
+        settings: playground settings by control name.
+        names: the settings to name, in order; those not in ``settings`` are left out.
 
     Example:
 
@@ -272,7 +291,21 @@ def describe_settings(settings: Mapping[str, object], names: Iterable[str]) -> s
 def retrain_label(
     index: int, settings: Mapping[str, object], callbacks: Sequence[str]
 ) -> Callable[[str], str]:
-    """The label of retrain ``index`` in any language: it names the patience it trained with."""
+    """The label of retrain ``index`` in any language: it names the patience it trained with.
+
+    Args:
+        index: the retrain's number, from 1.
+        settings: the settings it trained with.
+        callbacks: the callbacks it trained with; EarlyStopping's patience comes first.
+
+    Returns:
+        A function of the language (``"ko"`` or ``"en"``) that gives the label.
+
+    Example:
+
+    >>> retrain_label(2, {"es_patience": 3}, ["EarlyStopping"])("en")
+    'retrain 2 (patience 3)'
+    """
     if "EarlyStopping" in callbacks:
         patience = settings["es_patience"]
     elif "ReduceLROnPlateau" in callbacks:
@@ -293,6 +326,12 @@ class RunEntry:
         title: its name above the plot, in a language.
         suggested_monitor: the monitor it is best read with (None: keep the one shown).
         trained_with: the settings a real run was trained with (None: a recorded run).
+
+    Example:
+
+    >>> entry = RunEntry.recorded("overfit")
+    >>> entry.title("en"), entry.suggested_monitor
+    ('overfit', 'val_loss')
     """
 
     run: Run

@@ -39,7 +39,18 @@ REQUIRED_CURVES = ("loss", "val_loss", "accuracy", "val_accuracy")
 
 
 class RecordError(ValueError):
-    """A recorded-run file that does not follow the schema."""
+    """A recorded-run file that does not follow the schema.
+
+    Args:
+        message: what the file lacks or holds wrongly.
+
+    Example:
+
+    >>> validate({"schema": SCHEMA_VERSION})  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+        ...
+    cbteach.recorded.RecordError: missing 'name'
+    """
 
 
 # What each shipped recorded run is: the settings that make its curve (see README).
@@ -56,17 +67,47 @@ RECORDINGS = {
 
 
 def folder() -> Path:
-    """The folder of the runs shipped with cbteach."""
+    """The folder of the runs shipped with cbteach.
+
+    Args:
+        None.
+
+    Example:
+
+    >>> folder().name
+    'recorded'
+    """
     return Path(str(resources.files("cbteach") / "recorded"))
 
 
 def names() -> list[str]:
-    """The names of the shipped recorded runs, e.g. ``["accuracy", "overfit", "plateau"]``."""
+    """The names of the shipped recorded runs, e.g. ``["accuracy", "overfit", "plateau"]``.
+
+    Args:
+        None.
+
+    Example:
+
+    >>> names()
+    ['accuracy', 'overfit', 'plateau']
+    """
     return sorted(p.stem for p in folder().glob("*.json"))
 
 
 def validate(record: dict) -> None:
-    """Raise RecordError unless ``record`` follows the schema and its provenance is complete."""
+    """Raise RecordError unless ``record`` follows the schema and its provenance is complete.
+
+    Args:
+        record: a record as :func:`to_record` makes it (or a recorded-run file, parsed).
+
+    Raises:
+        RecordError: the first thing missing or wrong.
+
+    Example:
+
+    >>> import json
+    >>> validate(json.loads((folder() / "overfit.json").read_text(encoding="utf-8")))
+    """
     if record.get("schema") != SCHEMA_VERSION:
         raise RecordError(f"schema must be {SCHEMA_VERSION}, got {record.get('schema')!r}")
     for key in ("name", "history", "lrs", "epoch_times", "provenance", "suggested_monitor"):
@@ -90,7 +131,23 @@ def validate(record: dict) -> None:
 
 
 def to_record(run: Run, *, name: str, command: str, suggested_monitor: str = "val_loss") -> dict:
-    """The JSON-ready record of a real training run."""
+    """The JSON-ready record of a real training run.
+
+    Args:
+        run: the :class:`~cbteach.run.Run` of a ``model.fit`` without callbacks.
+        name: the recorded run's name (its file is ``<name>.json``).
+        command: the exact command that makes the record again.
+        suggested_monitor: the monitor the run is best read with. Defaults to `"val_loss"`.
+
+    Raises:
+        RecordError: the run lacks a curve or a provenance field.
+
+    Example:
+
+    >>> record = to_record(load("plateau"), name="plateau", command="python -m cbteach record")
+    >>> record["schema"], record["provenance"]["model"]
+    (1, 'cnn')
+    """
     import keras
 
     backend = run.device.get("backend", keras.backend.backend())
@@ -130,7 +187,20 @@ def _backend_version(backend: str) -> str:
 
 
 def write(record: dict, path: str | Path) -> Path:
-    """Write a record atomically (a temporary file in the same folder, then a rename)."""
+    """Write a record atomically (a temporary file in the same folder, then a rename).
+
+    Args:
+        record: a record that passes :func:`validate`.
+        path: the file to write; its folder is created if missing.
+
+    Returns:
+        The path written.
+
+    Example:
+
+    >>> write(to_record(run, name="overfit", command=cmd), "overfit.json")  # doctest: +SKIP
+    PosixPath('overfit.json')
+    """
     validate(record)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -140,7 +210,20 @@ def write(record: dict, path: str | Path) -> Path:
 
 
 def load(name_or_path: str | Path) -> Run:
-    """A shipped run by name (``load("overfit")``) or any record file by path, as a Run."""
+    """A shipped run by name (``load("overfit")``) or any record file by path, as a Run.
+
+    Args:
+        name_or_path: a name from :func:`names`, or the path of a record file.
+
+    Raises:
+        RecordError: the file does not follow the schema.
+
+    Example:
+
+    >>> run = load("plateau")
+    >>> run.model_name, run.epochs, run.suggested_monitor
+    ('cnn', 60, 'val_loss')
+    """
     path = Path(name_or_path)
     if not path.suffix:
         path = folder() / f"{name_or_path}.json"

@@ -28,7 +28,18 @@ CAVEAT_LR = "replay.caveat_lr"
 
 
 def standin_model(learning_rate: float = 1e-3) -> keras.Model:
-    """A tiny compiled Keras model whose metrics are built, ready to host callbacks."""
+    """A tiny compiled Keras model whose metrics are built, ready to host callbacks.
+
+    Args:
+        learning_rate: the SGD learning rate ReduceLROnPlateau reads and cuts.
+            Defaults to `1e-3`.
+
+    Example:
+
+    >>> model = standin_model()
+    >>> model.name, model.stop_training
+    ('standin', False)
+    """
     model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)], name="standin")
     model.compile(
         optimizer=keras.optimizers.SGD(learning_rate),
@@ -52,6 +63,19 @@ def drive(
 
     Returns the number of epochs run (fewer than recorded when a callback stopped training)
     and the learning rate in effect during each of them.
+
+    Args:
+        callbacks: the callbacks to drive.
+        history: the per-epoch logs, one list per metric (``Run.history``).
+        model: the model that hosts the callbacks, e.g. :func:`standin_model`.
+        learning_rate: the learning rate to start from. Defaults to `None` (the model's).
+
+    Example:
+
+    >>> from cbteach.callbacks import EarlyStopping
+    >>> curve = {"loss": [1.0, 0.9, 0.95, 0.96], "val_loss": [1.0, 0.9, 0.95, 0.96]}
+    >>> drive([EarlyStopping(patience=2)], curve, standin_model())[0]
+    4
     """
     if learning_rate is not None:
         model.optimizer.learning_rate = learning_rate
@@ -102,6 +126,18 @@ def replay(
     The callbacks should be cbteach's (they record the events); a ModelCheckpoint is switched
     to ``write=False`` for the replay. The result is a Run cut at the epoch where training
     would have stopped, with the LR trace the callbacks produced.
+
+    Args:
+        recorded: the recorded run whose logs drive the callbacks.
+        callbacks: the callbacks to replay.
+        name: a label for the replayed run. Defaults to the recorded run's name.
+
+    Example:
+
+    >>> from cbteach import recorded
+    >>> from cbteach.callbacks import EarlyStopping
+    >>> replay(recorded.load("overfit"), [EarlyStopping(patience=3)]).stopped_epoch
+    10
     """
     log = EventLog()
     saved_write = {}
@@ -142,6 +178,11 @@ def _replayed(recorded: Run, callbacks, history: dict, log: EventLog, lrs: list,
         caveats=[CAVEAT_LR] if log.with_action(Action.REDUCED_LR) else [],
         callback_settings=[describe(cb) for cb in callbacks],
         replay_of=recorded.name,
+        after_stop={
+            k: list(v[len(history[k]) :])
+            for k, v in recorded.history.items()
+            if k in history and len(v) > len(history[k])
+        },
         model=None,
     )
 
@@ -166,6 +207,18 @@ class Replayer:
     callback is replayed again. Where the parts could disagree with one joint replay (two
     callbacks that act at the end of training, or one that fails alone), the Replayer
     falls back to :func:`replay` of all callbacks together.
+
+    Args:
+        recorded: the recorded run to replay.
+        maxsize: the most callback replays to remember. Defaults to `512`.
+
+    Example:
+
+    >>> from cbteach import recorded
+    >>> from cbteach.callbacks import EarlyStopping
+    >>> replayer = Replayer(recorded.load("plateau"))
+    >>> replayer.replay([EarlyStopping(patience=5)]).stopped_epoch
+    33
     """
 
     def __init__(self, recorded: Run, *, maxsize: int = 512) -> None:
@@ -185,7 +238,20 @@ class Replayer:
         return part
 
     def replay(self, callbacks: Sequence[keras.callbacks.Callback], *, name: str = "") -> Run:
-        """The same Run as ``replay(recorded, callbacks)``, from remembered parts."""
+        """The same Run as ``replay(recorded, callbacks)``, from remembered parts.
+
+        Args:
+            callbacks: the callbacks to replay.
+            name: a label for the replayed run. Defaults to the recorded run's name.
+
+        Example:
+
+        >>> from cbteach import recorded
+        >>> from cbteach.callbacks import ReduceLROnPlateau
+        >>> run = Replayer(recorded.load("plateau")).replay([ReduceLROnPlateau(patience=2)])
+        >>> [e.epoch for e in run.lr_cuts][:3], run.caveats
+        ([22, 30, 32], ['replay.caveat_lr'])
+        """
         try:
             parts = [self._part(cb) for cb in callbacks]
         except (KeyError, ValueError):

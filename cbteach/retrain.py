@@ -7,9 +7,10 @@ running job, so that two playgrounds of a notebook never train at once (two thre
 CPU cores would fight for an epoch, and a workshop laptop has two).
 
 The slot never touches a widget. It tells the playground that owns a job what happens
-through five methods, each called on the training thread under :data:`LOCK`:
+through six methods, each called on the training thread under :data:`LOCK`:
 ``retrain_status(job, key, **values)`` (a status line, by catalog key),
-``retrain_progress(job, epoch, logs)``, ``retrain_finished(job, run, seconds)``,
+``retrain_progress(job, epoch, logs)``, ``retrain_frame(job, png)`` (the live Timeline, on
+the drawing thread), ``retrain_finished(job, run, seconds)``,
 ``retrain_ended(job)`` (always the last word) and ``retrain_superseded(job)``.
 
 Example:
@@ -33,13 +34,14 @@ import keras
 
 from cbteach import training
 from cbteach.data import load_mnist
+from cbteach.figures import DRAWING
 from cbteach.run import Run
 
 __all__ = ["LOCK", "ProgressCallback", "RetrainJob", "RetrainSlot", "short_error", "supersede"]
 
 #: One lock for every playground of the kernel: a retrain's thread and the notebook's own
 #: thread never update widgets or draw (matplotlib is not thread-safe) at the same time.
-LOCK = threading.RLock()
+LOCK = DRAWING  # the same lock: a live timeline draws under it too
 _ERROR_CHARS = 300  # a status line shows at most this much of an error message
 _WAIT_STEP_S = 0.25  # waits go in short steps, so an interrupt reaches them on every OS
 
@@ -56,6 +58,12 @@ class RetrainJob:
             :meth:`cbteach.playground.RunList.training_setup`).
         epochs: the epochs asked for.
         folder: where its ModelCheckpoint saves.
+
+    Example:
+
+    >>> job = RetrainJob(None, 1, {}, {"model": "mlp"}, epochs=5, folder="ckpt")
+    >>> job.model_name, job.done
+    ('mlp', False)
     """
 
     owner: object
@@ -93,6 +101,9 @@ _RETRAINERS: dict[tuple[str, float], training.Retrainer] = {}
 class ProgressCallback(keras.callbacks.Callback):
     """Calls ``report(epoch, logs)`` at the end of each epoch (1-based epoch).
 
+    Args:
+        report: called with the 1-based epoch and a copy of the epoch's logs.
+
     Example:
 
     >>> model.fit(x, y, callbacks=[ProgressCallback(print)])  # doctest: +SKIP
@@ -113,6 +124,12 @@ class RetrainSlot:
         owner: the playground; its ``retrain_*`` methods hear what happens.
         data: what to train on (default: ``load_mnist(verbose=False)``, at the first retrain).
         checkpoint_dir: where each retrain's checkpoint folder goes (default: a temporary one).
+
+    Example:
+
+    >>> slot = RetrainSlot(owner=None)
+    >>> slot.busy, slot.cancel()
+    (False, None)
     """
 
     def __init__(self, owner: object, data=None, checkpoint_dir: str | os.PathLike | None = None):
@@ -156,7 +173,21 @@ class RetrainSlot:
         folder: str,
         callbacks: Sequence[keras.callbacks.Callback],
     ) -> RetrainJob:
-        """The next retrain, with ``callbacks`` saving into ``folder``: its thread made, not started."""
+        """The next retrain, ``callbacks`` saving into ``folder``: its thread made, not started.
+
+        Args:
+            settings: the playground settings it trains with.
+            setup: ``model``, ``learning_rate`` and ``batch_size``.
+            epochs: the epochs to train.
+            folder: where its ModelCheckpoint saves (from :meth:`new_folder`).
+            callbacks: the callbacks built from ``settings``.
+
+        Example:
+
+        >>> job = RetrainSlot(owner=None).prepare({}, {"model": "mlp"}, 5, "ckpt", [])
+        >>> job.index, job.thread.is_alive()
+        (1, False)
+        """
         if _active is not None and _active.done:
             let_return(_active)  # one thread at a time: let the last one return first
         self.count += 1
@@ -170,13 +201,32 @@ class RetrainSlot:
         return job
 
     def claim(self, job: RetrainJob) -> None:
-        """``job`` is the kernel's running retrain from now (call before its thread starts)."""
+        """``job`` is the kernel's running retrain from now (call before its thread starts).
+
+        Args:
+            job: the retrain from :meth:`prepare`.
+
+        Example:
+
+        >>> slot = RetrainSlot(owner=None)
+        >>> slot.claim(slot.prepare({}, {"model": "mlp"}, 5, "ckpt", []))  # doctest: +SKIP
+        """
         global _active
         _active = self.job = job
 
     @staticmethod
     def abandon(job: RetrainJob) -> bool:
-        """Starting ``job`` was interrupted: stop it; True if it never ran (it is then done)."""
+        """Starting ``job`` was interrupted: stop it; True if it never ran (it is then done).
+
+        Args:
+            job: the retrain whose start was interrupted.
+
+        Example:
+
+        >>> job = RetrainSlot(owner=None).prepare({}, {"model": "mlp"}, 5, "ckpt", [])
+        >>> RetrainSlot.abandon(job), job.done
+        (True, True)
+        """
         job.stop.set()  # should it run after all, it stops after one epoch, unheard
         if job.thread is not None and job.thread.ident is not None:
             return False  # it did start: the stop flag ends it, and its end frees the buttons
@@ -197,6 +247,15 @@ class RetrainSlot:
 
         An interrupt calls ``on_interrupt`` (which cancels), waits for the end of the
         current epoch, then raises; a second interrupt stops waiting at once.
+
+        Args:
+            timeout: the most seconds to wait, or None for no limit.
+            on_interrupt: called at the first interrupt (the playground cancels there).
+
+        Example:
+
+        >>> RetrainSlot(owner=None).wait(None, print)  # nothing to wait for
+        True
         """
         job = self.job
         if job is None:
@@ -227,6 +286,7 @@ class RetrainSlot:
             **setup,
             stop=job.stop,
             extra_callbacks=[progress],
+            live=lambda png: job.owner.retrain_frame(job, png),
         )
 
     def _train(self, job: RetrainJob, callbacks) -> None:
@@ -268,7 +328,17 @@ def _end(job: RetrainJob) -> None:
 
 
 def shared_retrainer(model: str, learning_rate: float) -> training.Retrainer:
-    """The kernel's shared :class:`~cbteach.training.Retrainer` of a model and learning rate."""
+    """The kernel's shared :class:`~cbteach.training.Retrainer` of a model and learning rate.
+
+    Args:
+        model: a model name of :mod:`cbteach.training` (``"mlp"``, ``"cnn"``).
+        learning_rate: the learning rate it is compiled with.
+
+    Example:
+
+    >>> shared_retrainer("mlp", 3e-3) is shared_retrainer("mlp", 0.003)  # doctest: +SKIP
+    True
+    """
     key = (model, float(learning_rate))
     if key not in _RETRAINERS:
         _RETRAINERS[key] = training.Retrainer(model, learning_rate=learning_rate)
@@ -281,6 +351,16 @@ def wait_for(job: RetrainJob, timeout: float | None) -> None:
     It waits on the job's own Event, in short steps, so that an interrupt reaches the caller
     at once and leaves the thread alone: on Python 3.11 an interrupted ``Thread.join`` marks
     the still running thread as stopped (bpo-45274).
+
+    Args:
+        job: the retrain to wait for.
+        timeout: the most seconds to wait, or None for no limit.
+
+    Example:
+
+    >>> job = RetrainJob(None, 1, {}, {"model": "mlp"}, epochs=5, folder="ckpt")
+    >>> job.ended.set()
+    >>> wait_for(job, timeout=1.0)  # it has ended: returns at once
     """
     deadline = None if timeout is None else time.monotonic() + timeout
     while not job.ended.is_set():
@@ -292,7 +372,15 @@ def wait_for(job: RetrainJob, timeout: float | None) -> None:
 
 
 def let_return(job: RetrainJob) -> None:
-    """``job`` has ended: its thread is past its last word; let it return (a moment)."""
+    """``job`` has ended: its thread is past its last word; let it return (a moment).
+
+    Args:
+        job: a retrain whose ``ended`` is set; one whose thread never started is left alone.
+
+    Example:
+
+    >>> let_return(RetrainJob(None, 1, {}, {"model": "mlp"}, epochs=5, folder="ckpt"))
+    """
     if job.thread is not None and job.thread.ident is not None:  # never started: nothing to do
         job.thread.join(timeout=10)
 
@@ -302,6 +390,13 @@ def supersede(newcomer: object) -> None:
 
     Usually the learner ran the same cell again: the older widgets are gone from the page,
     with the Cancel button that could stop it.
+
+    Args:
+        newcomer: the playground just made; its own retrain is never cancelled.
+
+    Example:
+
+    >>> supersede(playground)  # doctest: +SKIP
     """
     with LOCK:
         job = _active
@@ -315,6 +410,10 @@ def short_error(exc: BaseException, limit: int = _ERROR_CHARS) -> str:
     TensorFlow puts the Python stack of the failing operation into its messages ("Detected at
     node ... defined at (most recent call last): File ..."); a status line shows none of that,
     only the lines that say what went wrong, cut to ``limit`` characters.
+
+    Args:
+        exc: the error.
+        limit: the most characters, "…" included. Defaults to 300.
 
     Example:
 

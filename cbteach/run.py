@@ -10,7 +10,7 @@ Example:
 >>> from cbteach import recorded
 >>> run = recorded.load("overfit")
 >>> run.model_name, run.suggested_monitor
-('cnn', 'val_loss')
+('mlp', 'val_loss')
 """
 
 from __future__ import annotations
@@ -52,13 +52,17 @@ class Run:
             LRs and times hold only the epochs it trained itself, the events every epoch.
         backup_dir: the backup folder ``train(backup_dir=...)`` used, or None.
         provenance: a recorded run's provenance (data, versions, date, command).
+        after_stop: in a replay that a callback stopped, the recorded epochs it did not
+            reach, metric by metric (what the learner would have missed); else empty.
         model: the trained Keras model (None in a replay or a loaded record).
 
     Example:
 
-    >>> run = train([cbteach.EarlyStopping(patience=3)], model="mlp")  # doctest: +SKIP
+    >>> import cbteach
+    >>> from cbteach.training import train
+    >>> run = train([cbteach.EarlyStopping(patience=3)], model="mlp", epochs=30)  # doctest: +SKIP
     >>> run.stopped_epoch, run.learning_rate  # doctest: +SKIP
-    (9, 0.001)
+    (23, 0.001)
     """
 
     history: dict[str, list[float]]
@@ -81,6 +85,7 @@ class Run:
     resumed_from: int = 0
     backup_dir: str | None = None
     provenance: dict = field(default_factory=dict)
+    after_stop: dict[str, list[float]] = field(default_factory=dict)
     model: Any = field(default=None, repr=False, compare=False)
 
     @property

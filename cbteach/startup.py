@@ -21,7 +21,19 @@ SHOW_ENV = "CBTEACH_TF_LOGS"
 
 @contextlib.contextmanager
 def native_stderr_silenced() -> Iterator[None]:
-    """Point file descriptor 2 at the null device inside the block, then restore it."""
+    """Point file descriptor 2 at the null device inside the block, then restore it.
+
+    With ``CBTEACH_TF_LOGS=1`` in the environment the block runs with stderr as it was.
+
+    Args:
+        None.
+
+    Example:
+
+    >>> with native_stderr_silenced():
+    ...     print("stdout is untouched")
+    stdout is untouched
+    """
     if os.environ.get(SHOW_ENV, "").strip() not in ("", "0"):
         yield
         return
@@ -41,7 +53,20 @@ def native_stderr_silenced() -> Iterator[None]:
 
 
 def import_keras():
-    """``import keras`` with TensorFlow's native start-up lines silenced (see the module doc)."""
+    """``import keras`` with TensorFlow's native start-up lines silenced (see the module doc).
+
+    Args:
+        None.
+
+    Returns:
+        The ``keras`` module (the one already imported, if any).
+
+    Example:
+
+    >>> keras = import_keras()
+    >>> keras.__name__
+    'keras'
+    """
     if "keras" in sys.modules:
         return sys.modules["keras"]
     with native_stderr_silenced():

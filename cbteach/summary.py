@@ -6,13 +6,11 @@ with, the epochs asked for, and its caveats. It works the same on a
 live run from :func:`cbteach.training.train` and on a replay from
 :func:`cbteach.replay.replay`:
 
->>> from cbteach import EarlyStopping, recorded                 # doctest: +SKIP
->>> from cbteach.replay import replay                           # doctest: +SKIP
->>> run = replay(recorded.load("overfit"), [EarlyStopping(patience=5)])  # doctest: +SKIP
->>> summarize(run, lang="en")                                   # doctest: +SKIP
-['EarlyStopping watches val_loss: lower is better (mode auto → min).',
- 'EarlyStopping stops training at epoch 12 of 100: val_loss has not improved for 5 epochs
- (patience 5) since its best, epoch 7.', ...]
+>>> from cbteach import EarlyStopping, recorded
+>>> from cbteach.replay import replay
+>>> run = replay(recorded.load("overfit"), [EarlyStopping(patience=5)])
+>>> summarize(run, lang="en")[1]
+'EarlyStopping stops training at epoch 12 of 100: val_loss has not improved for 5 epochs ...'
 """
 
 from __future__ import annotations
@@ -21,7 +19,7 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from cbteach import i18n
+from cbteach import i18n, outcome
 from cbteach.events import Action, Event, first
 
 if TYPE_CHECKING:
@@ -42,6 +40,20 @@ def summarize(
     ModelCheckpoint, in that order), after one saying what they watch; then a translated
     sentence for each of ``run.caveats`` (e.g. the replay's learning-rate caveat) and, when
     ``test_accuracy`` is given, the test accuracy of the final model.
+
+    Args:
+        run: the :class:`~cbteach.run.Run` of a training or a replay.
+        lang: ``"ko"`` or ``"en"``. Defaults to `None` (the language in use).
+        test_accuracy: the final model's accuracy on the test images, for a last sentence.
+            Defaults to `None` (no such sentence).
+
+    Example:
+
+    >>> from cbteach import EarlyStopping, recorded
+    >>> from cbteach.replay import replay
+    >>> run = replay(recorded.load("overfit"), [EarlyStopping(patience=5)])
+    >>> summarize(run, "en", test_accuracy=0.97)[-1]
+    'Test accuracy of the final model: 0.9700.'
     """
     lang = i18n.resolve(lang)
 
@@ -58,6 +70,9 @@ def summarize(
     lines += _watch_lines(present, events, arguments, t)
     if "EarlyStopping" in present:
         lines += _early_stopping(run, events, arguments.get("EarlyStopping", {}), planned, t)
+        found = outcome.missed(run)  # a replay: did an epoch after the stop do better?
+        if found is not None:
+            lines.append(outcome.missed_sentence(found, lang))
     elif present:
         key = "epochs_ran_all" if run.epochs == planned else "epochs_ran"
         lines.append(t(key, epochs=run.epochs, planned=planned))

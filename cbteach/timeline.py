@@ -4,8 +4,8 @@ The figure and its artists are built once; :meth:`Timeline.update` only moves th
 widget slider can redraw it many times a second:
 
 >>> timeline = Timeline(run, lang="ko")      # doctest: +SKIP
->>> timeline.update(other_run)               # same figure, same axes, new data
->>> png = timeline.to_png()                  # bytes for an ipywidgets.Image
+>>> timeline.update(other_run)  # same figure, same axes, new data  # doctest: +SKIP
+>>> png = timeline.to_png()  # bytes for an ipywidgets.Image        # doctest: +SKIP
 
 The figure is drawn in layers, listed once in ``_LAYERS``: the curves, the best-so-far
 lines, the saves and the restored epoch, the learning-rate cuts, the stop, the learning
@@ -21,6 +21,7 @@ from the run's :class:`~cbteach.events.EventLog` (``decisions``, ``cooldown_epoc
 from __future__ import annotations
 
 import math
+import textwrap
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -30,7 +31,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from cbteach import i18n
+from cbteach import i18n, outcome
 from cbteach.callbacks import NAMES
 from cbteach.events import Action, first
 from cbteach.figures import (
@@ -65,6 +66,8 @@ _VAL_COLOR = "#ff7f0e"
 _METRIC_TRAIN_COLOR = "#17becf"
 _METRIC_VAL_COLOR = "#8c564b"
 _BEST_COLOR = "#333333"
+_CURVE_COLORS = (_TRAIN_COLOR, _VAL_COLOR, _METRIC_TRAIN_COLOR, _METRIC_VAL_COLOR)
+_LOSSES = ("loss", "val_loss", "after:loss", "after:val_loss")  # the curves on the loss axis
 _SUFFIX = {"loss": "", "metric": "@metric"}  # the left y axis (losses) and its twin (metrics)
 _CENTER = {"ha": "center", "va": "center", "color": "#777777", "fontsize": 10}
 
@@ -89,15 +92,26 @@ _BEST = tuple(f"best:{cb}{suffix}" for suffix in _SUFFIX.values() for cb in CALL
 _WAIT = tuple(f"{kind}:{cb}" for cb in _WAITING for kind in ("wait", "patience"))
 _CURVES = ("loss", "val_loss", "metric", "val_metric")
 _MARKS = (*_both("saves"), *_both("restored"))
+_AFTER = tuple(f"after:{name}" for name in _CURVES)
 _LAYERS = (
     _Layer("curves", (*_CURVES, "no_history"), _CURVES),
+    _Layer("after", (*_AFTER, "later_best"), ("after:val_loss", "later_best")),
     _Layer("best", _BEST, _BEST),
     _Layer("marks", (*_MARKS, *_both("restored_note")), _MARKS),
-    _Layer("lr_cuts", ("lr_cuts",), ("lr_cuts",)),
-    _Layer("stop", ("stop", "stop@lr", "stop@wait", "stop_note"), ("stop",)),
+    _Layer("lr_cuts", ("lr_cuts", "lr_cut_marks"), ("lr_cuts",)),
+    _Layer("stop", ("stop", "stop@lr", "stop@wait", "stop_note", "stop_mark"), ("stop",)),
     _Layer("lr", ("lr", "no_lr")),
+    _Layer("outcome", ("outcome_title", "outcome"), panel="figure"),
     _Layer("wait", (*_WAIT, "cooldown", "no_wait"), (*_WAIT, "cooldown"), panel="wait"),
 )
+_OUTCOME_INCHES = 1.1  # the "Why did it stop?" panel under the panels
+_WRAP = {"ko": 115, "en": 165}  # characters a panel line holds at 9 points across 11 inches
+
+
+def _span(view: RunView) -> int:
+    """The epochs the x axis spans: the run's, and a replay's recorded epochs after its stop."""
+    after = getattr(view.run, "after_stop", None) or {}
+    return view.epochs + max((len(v) for v in after.values()), default=0)
 
 
 class Timeline:
@@ -151,8 +165,9 @@ class Timeline:
         self.metric = metric
         self.show_wait = bool(show_wait)
         self.run: Run | None = None
+        self.running = False
         if figsize is None:
-            figsize = (11.0, 8.0) if self.show_wait else (11.0, 6.0)
+            figsize = (11.0, 9.1) if self.show_wait else (11.0, 7.1)
         self.figure = new_figure(figsize, pyplot)
         ratios = [3.0, 1.3, 1.3] if self.show_wait else [3.0, 1.3]
         panels = self.figure.subplots(
@@ -165,10 +180,12 @@ class Timeline:
             left=min(0.95 / width, 0.2),
             right=max(1 - 3.2 / width, 0.55),
             top=1 - min(0.75 / height, 0.2),
-            bottom=min(0.6 / height, 0.2),
+            bottom=min((0.6 + _OUTCOME_INCHES) / height, 0.3),
             hspace=0.12,
         )
         self.axes = {"curves": panels[0], "metric": panels[0].twinx(), "lr": panels[1]}
+        for ax in (*panels, self.axes["metric"]):
+            ax.set_facecolor("white")  # readable in a dark JupyterLab theme too
         # The loss axes (with the notes and the legend) draw above the metric's twin.
         panels[0].set_zorder(self.axes["metric"].get_zorder() + 1)
         panels[0].patch.set_visible(False)
@@ -224,6 +241,23 @@ class Timeline:
         self._line("val_metric", twin, color=_METRIC_VAL_COLOR, lw=1.8, marker="s", ms=3)
         self._centered_note("no_history", curves)
 
+    def _build_after(self) -> None:
+        """The recorded epochs a replay did not reach: the same curves, faded."""
+        curves, twin = self.axes["curves"], self.axes["metric"]
+        for name, color in zip(_CURVES, _CURVE_COLORS, strict=True):
+            ax = curves if "loss" in name else twin
+            self._line(f"after:{name}", ax, color=color, lw=1.4, ls=":", alpha=0.45)
+        diamond = {"ms": 11, "mfc": "none", "mec": COLORS[_EARLY_STOP], "mew": 2.0, "zorder": 6}
+        self._line("later_best", curves, ls="", marker="D", **diamond)
+
+    def _build_outcome(self) -> None:
+        """The "Why did it stop?" panel, under the panels: a bold title, then the sentences."""
+        left, height = self.figure.subplotpars.left, self.figure.get_figheight()
+        top = _OUTCOME_INCHES / height
+        style = {"va": "top", "ha": "left", "fontsize": 9, "linespacing": 1.45}
+        self._add("outcome_title", self.figure.text(left, top, "", fontweight="bold", **style))
+        self._add("outcome", self.figure.text(left, top - 0.2 / height, "", **style))
+
     def _build_best(self) -> None:
         for side, suffix in _SUFFIX.items():
             for cb in CALLBACKS:
@@ -256,12 +290,16 @@ class Timeline:
         curves = self.axes["curves"]
         along = curves.get_xaxis_transform()
         self._line("lr_cuts", curves, color=COLORS[_REDUCE_LR], lw=1.3, ls="--", transform=along)
+        cut = {"ls": "", "marker": "v", "ms": 8, "color": COLORS[_REDUCE_LR], "clip_on": False}
+        self._line("lr_cut_marks", curves, transform=along, zorder=6, **cut)
         self._lr_note_transforms = side_transforms(curves)
 
     def _build_stop(self) -> None:
         color, curves = COLORS[_EARLY_STOP], self.axes["curves"]
         for name, ax in zip(self._stop_lines(), self._panels().values()):
             self._line(name, ax, color=color, lw=2.2, transform=ax.get_xaxis_transform(), zorder=4)
+        mark = {"ls": "", "marker": "X", "ms": 10, "color": color, "clip_on": False, "zorder": 7}
+        self._line("stop_mark", curves, transform=curves.get_xaxis_transform(), **mark)
         note = curves.text(
             0,
             1.015,
@@ -300,13 +338,17 @@ class Timeline:
         self._centered_note("no_wait", wait)
 
     # ------------------------------------------------------------------ updating, often
-    def update(self, run: Run | None, lang: str | None = None) -> Timeline:
+    def update(
+        self, run: Run | None, lang: str | None = None, *, running: bool = False
+    ) -> Timeline:
         """Show ``run`` in the same figure, moving the same artists.
 
         Args:
             run: the :class:`~cbteach.run.Run` to show, or None for an empty figure.
             lang: ``"ko"`` or ``"en"``, kept for later updates. Defaults to the
                 Timeline's language.
+            running: ``run`` is a live snapshot of a run still training: the panel says
+                where it stands, not why it stopped. Defaults to False.
 
         Returns:
             The Timeline itself, so calls chain.
@@ -319,7 +361,7 @@ class Timeline:
         """
         if lang is not None:
             self.lang = i18n.resolve(lang)
-        self.run = run
+        self.run, self.running = run, bool(running)
         view = RunView.of(run, i18n.resolve(self.lang), self.metric)
         for layer in self._layers:
             getattr(self, f"_show_{layer.name}")(view)
@@ -349,6 +391,41 @@ class Timeline:
                     line.set_visible(False)
         self.artists["no_history"].set_text(view.t("no_history"))
         self.artists["no_history"].set_visible(view.epochs == 0)
+
+    def _show_after(self, view: RunView) -> None:
+        """The recorded epochs after a replay's stop, faded, and a better epoch among them."""
+        after = getattr(view.run, "after_stop", None) or {}
+        keys = dict(
+            zip(_CURVES, ("loss", "val_loss", *metric_pair(view.metric or "")), strict=True)
+        )
+        for name, key in keys.items():
+            line, values = self.artists[f"after:{name}"], after.get(key) if key else None
+            # the validation curves only: what EarlyStopping watched, not what it trained on
+            shown = bool(values) and name.startswith("val_") and self.artists[name].get_visible()
+            if shown:  # joined to the last trained epoch, so the curve reads as one
+                xs = np.arange(view.epochs, view.epochs + len(values) + 1)
+                line.set_data(xs, [to_float(view.history[key][-1]), *map(to_float, values)])
+            else:
+                line.set_data([], [])
+            line.set_label(i18n.t("outcome.after_stop_legend", view.lang))
+            line.set_visible(shown)
+        found = outcome.missed(view.run) if view.run is not None else None
+        better = found is not None and found.better and found.monitor in ("loss", "val_loss")
+        mark = self.artists["later_best"]
+        mark.set_data(*(([found.later_epoch], [found.later_value]) if better else ([], [])))
+        mark.set_label(i18n.t("outcome.later_best_legend", view.lang))
+        mark.set_visible(better)
+
+    def _show_outcome(self, view: RunView) -> None:
+        """ "Why did it stop?": the title, then one sentence a line."""
+        lines = outcome.why_it_stopped(view.run, view.lang, running=self.running)
+        width = _WRAP.get(view.lang, 150)
+        wrapped = [textwrap.fill(line, width, subsequent_indent="  ") for line in lines]
+        title = "outcome.title_running" if self.running else "outcome.title"
+        self.artists["outcome_title"].set_text(i18n.t(title, view.lang))
+        self.artists["outcome"].set_text("\n".join(wrapped))
+        for name in ("outcome_title", "outcome"):
+            self.artists[name].set_visible(bool(lines))
 
     def _show_best(self, view: RunView) -> None:
         """Best-so-far lines, one per group of callbacks that agree."""
@@ -400,6 +477,9 @@ class Timeline:
         line.set_data(*vlines([e.epoch for e in cuts]))
         line.set_label(view.t("lr_cut_legend"))
         line.set_visible(bool(cuts))
+        marks = self.artists["lr_cut_marks"]
+        marks.set_data([e.epoch for e in cuts], [1.0] * len(cuts))
+        marks.set_visible(bool(cuts))
         while len(self.lr_cut_notes) < len(cuts):
             note = self.axes["curves"].text(
                 0,
@@ -428,10 +508,12 @@ class Timeline:
             self.artists[name].set_data(*vlines([stop.epoch] if stop else []))
             self.artists[name].set_visible(stop is not None)
         self.artists["stop"].set_label(view.t("stop_legend"))
+        self.artists["stop_mark"].set_data(*(([stop.epoch], [1.0]) if stop else ([], [])))
+        self.artists["stop_mark"].set_visible(stop is not None)
         note = self.artists["stop_note"]
         if stop is not None:
             note.set_x(stop.epoch)
-            note.set_ha("right" if stop.epoch > (view.epochs + 1) / 2 else "left")
+            note.set_ha("right" if stop.epoch > (_span(view) + 1) / 2 else "left")
             note.set_text(view.t("stop_note", epoch=stop.epoch))
         note.set_visible(stop is not None)
 
@@ -472,7 +554,8 @@ class Timeline:
     def _show_axes(self, view: RunView) -> None:
         """Limits, the twin axis (only when it has a curve), the title and the axis labels."""
         curves, twin, lr = self.axes["curves"], self.axes["metric"], self.axes["lr"]
-        curves.set_xlim(0.5, max(view.epochs, 1) + 0.5)
+        curves.set_xlim(0.5, max(_span(view), 1) + 0.5)
+        self._loss_scale(view)
         for ax in (curves, twin, lr):
             ax.set_autoscaley_on(True)  # an empty run's fixed limits must not stick
             ax.relim(visible_only=True)
@@ -491,6 +574,24 @@ class Timeline:
         list(self._panels().values())[-1].set_xlabel(view.t("epoch_axis"))
         if self.show_wait:
             self.axes["wait"].set_ylabel(view.t("wait_axis"))
+
+    def _loss_scale(self, view: RunView) -> None:
+        """A log loss axis when the first epochs' loss would squash the rest (max ≥ 3× min)."""
+        curves = self.axes["curves"]
+        values = [
+            y
+            for line in curves.get_lines()
+            if line.get_visible() and line.get_gid() in _LOSSES
+            for y in np.asarray(line.get_ydata(), dtype=float)
+            if np.isfinite(y)
+        ]
+        wanted = (
+            "log" if values and min(values) > 0 and max(values) >= 3 * min(values) else "linear"
+        )
+        if curves.get_yscale() != wanted:
+            curves.set_yscale(wanted)
+            if wanted == "log":
+                plain_log_axis(curves)
 
     def _show_legends(self) -> None:
         """Legends are remade from the visible artists: absent callbacks leave no entry."""

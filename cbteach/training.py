@@ -52,7 +52,20 @@ BATCH_HOOKS = (
 
 
 class EpochRecorder(keras.callbacks.Callback):
-    """Records the learning rate in effect during each epoch and each epoch's wall time."""
+    """Records the learning rate in effect during each epoch and each epoch's wall time.
+
+    Args:
+        None.
+
+    Example:
+
+    >>> import numpy as np
+    >>> model, x = compile_model(build_model("mlp")), np.zeros((8, 28, 28, 1))
+    >>> recorder = EpochRecorder()
+    >>> _ = model.fit(x, np.zeros(8), epochs=2, callbacks=[recorder], verbose=0)
+    >>> len(recorder.epoch_times), round(recorder.lrs[0], 6)
+    (2, 0.001)
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -69,7 +82,21 @@ class EpochRecorder(keras.callbacks.Callback):
 
 
 class StopWhen(keras.callbacks.Callback):
-    """Stops training cleanly at the end of the epoch once ``flag`` is set (a Cancel button)."""
+    """Stops training cleanly at the end of the epoch once ``flag`` is set (a Cancel button).
+
+    Args:
+        flag: a ``threading.Event``, set from another thread (or before training).
+
+    Example:
+
+    >>> import numpy as np
+    >>> model, x = compile_model(build_model("mlp")), np.zeros((8, 28, 28, 1))
+    >>> flag = threading.Event()
+    >>> flag.set()
+    >>> history = model.fit(x, np.zeros(8), epochs=5, callbacks=[StopWhen(flag)], verbose=0)
+    >>> len(history.history["loss"])
+    1
+    """
 
     def __init__(self, flag: threading.Event) -> None:
         super().__init__()
@@ -91,6 +118,16 @@ def resume_logs(backup_dir: str | Path, callbacks: Sequence[keras.callbacks.Call
     begin. On a resume it cuts each file back to the backup's last epoch
     (:meth:`EventLog.resume`): the events of the epoch that was interrupted are dropped,
     because Keras trains that epoch again. Logs without a file are left as they are.
+
+    Args:
+        backup_dir: the ``backup_dir`` of ``train``; created if missing.
+        callbacks: the callbacks of the run; those with an EventLog file are resumed.
+
+    Example:
+
+    >>> import tempfile
+    >>> resume_logs(tempfile.mkdtemp(), [])
+    0
     """
     backup_dir = Path(backup_dir)
     done = epochs_done(backup_dir)
@@ -118,6 +155,15 @@ def needs_every_batch(callbacks: Sequence[keras.callbacks.Callback]) -> bool:
     A callback does when it overrides one of Keras' batch hooks (:data:`BATCH_HOOKS`; Keras
     marks the base class' empty hooks with ``_is_default``), except a checkpoint or backup
     that saves per epoch (``save_freq="epoch"``), whose batch hook does nothing.
+
+    Args:
+        callbacks: the callbacks of a run.
+
+    Example:
+
+    >>> from cbteach.hooks import HookTrace
+    >>> needs_every_batch([HookTrace()]), needs_every_batch([EpochRecorder()])
+    (True, False)
     """
     for callback in callbacks:
         if getattr(callback, "save_freq", None) == "epoch":
@@ -183,6 +229,7 @@ def train(
     stop: threading.Event | None = None,
     extra_callbacks: Sequence[keras.callbacks.Callback] = (),
     backup_dir: str | Path | None = None,
+    live: object = False,
     **misspelled: object,
 ) -> Run:
     """Train a real MNIST model with ``callbacks`` and return the :class:`Run`.
@@ -211,15 +258,22 @@ def train(
             folder of its own: Keras deletes it when training ends. The callbacks' own
             counters and the random generators start afresh (docs/FAULTS.md).
 
+        live: redraw the Timeline after every epoch while it trains (:mod:`cbteach.live`):
+            True in a notebook (one output, updated in place), a PNG file name (rewritten
+            after each drawing), or a function given each PNG. Drawing happens on its own
+            thread, at most every half second; the last drawing shows the finished run.
+            Defaults to False.
+
     Raises:
         TypeError: a misspelled argument ("did you mean `epochs`?"), in the learner's
             language; ValueError for an impossible value or labels outside the ten digits.
 
     Example:
 
-    >>> run = train([cbteach.EarlyStopping(patience=3)], model="mlp", epochs=30)
+    >>> import cbteach
+    >>> run = train([cbteach.EarlyStopping(patience=3)], model="mlp", epochs=30)  # doctest: +SKIP
     >>> run.stopped_epoch  # doctest: +SKIP
-    9
+    23
     """
     check_train_arguments(  # a typo or an impossible value, in the learner's language
         misspelled,
@@ -237,33 +291,55 @@ def train(
     keras.utils.set_random_seed(seed)  # the shuffles, dropout masks: the same for every run
     recorder = EpochRecorder()
     helpers, resumed = _helpers(stop, backup_dir, callbacks)
-    history = model.fit(
-        data.x_train,
-        data.y_train,
-        validation_data=(data.x_val, data.y_val),
-        epochs=epochs,
-        batch_size=batch_size,
-        callbacks=[recorder, *extra_callbacks, *callbacks, *helpers],
-        verbose=verbose,
-    )
-    return Run(
-        history={k: [float(x) for x in v] for k, v in history.history.items()},
-        events=EventLog.merge(_event_logs(callbacks)),
-        lrs=recorder.lrs,
-        epoch_times=recorder.epoch_times,
-        device=device.describe(),
-        data=data.summary,
-        name=name,
-        model_name=model_name,
-        planned_epochs=epochs,
-        batch_size=batch_size,
-        learning_rate=learning_rate,
-        seed=seed,
-        steps_per_execution=getattr(model, "steps_per_execution", 1),
-        callback_settings=[describe(cb) for cb in callbacks],
-        **resumed,
-        model=model,
-    )
+    on_device = device.describe()
+
+    def record(history: dict) -> Run:
+        """The Run of the epochs so far (a live snapshot), or of all of them (the result)."""
+        return Run(
+            history={k: [float(x) for x in v] for k, v in history.items()},
+            events=EventLog.merge(_event_logs(callbacks)),
+            lrs=list(recorder.lrs),
+            epoch_times=list(recorder.epoch_times),
+            device=on_device,
+            data=data.summary,
+            name=name,
+            model_name=model_name,
+            planned_epochs=epochs,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            seed=seed,
+            steps_per_execution=getattr(model, "steps_per_execution", 1),
+            callback_settings=[describe(cb) for cb in callbacks],
+            **resumed,
+            model=model,
+        )
+
+    watcher = _live(live, record)
+    try:
+        history = model.fit(
+            data.x_train,
+            data.y_train,
+            validation_data=(data.x_val, data.y_val),
+            epochs=epochs,
+            batch_size=batch_size,
+            callbacks=[recorder, *extra_callbacks, *callbacks, *helpers, *watcher],
+            verbose=verbose,
+        )
+    finally:
+        for each in watcher:
+            each.close()  # an interrupted fit leaves no drawing thread behind
+    run = record(history.history)
+    for each in watcher:
+        each.finish(run)
+    return run
+
+
+def _live(live: object, record) -> list:
+    """The LiveTimeline ``train(live=...)`` asks for, in a list (empty: no live drawing)."""
+    from cbteach.live import LiveTimeline, sink_for  # drawing is imported only when asked
+
+    sink = sink_for(live)
+    return [] if sink is None else [LiveTimeline(record, sink)]
 
 
 _TRAIN_PARAMETERS = tuple(
@@ -289,8 +365,18 @@ class Retrainer:
     from :func:`train` instead, because this one runs ``steps_per_execution`` batches
     per call.
 
-    >>> retrainer = Retrainer("mlp", learning_rate=3e-3)
-    >>> runs = [retrainer.train([cbteach.EarlyStopping(patience=p)]) for p in (2, 5)]
+    Args:
+        model: ``"cnn"`` or ``"mlp"``. Defaults to `"cnn"`.
+        learning_rate: Adam's learning rate. Defaults to `1e-3`.
+        seed: the seed of the weights, shuffles and dropout masks. Defaults to `0`.
+        steps_per_execution: batches per call into the compiled step. Defaults to
+            :data:`STEPS_PER_EXECUTION`.
+
+    Example:
+
+    >>> from cbteach import EarlyStopping
+    >>> retrainer = Retrainer("mlp", learning_rate=3e-3)  # doctest: +SKIP
+    >>> runs = [retrainer.train([EarlyStopping(patience=p)]) for p in (2, 5)]  # doctest: +SKIP
     """
 
     def __init__(
@@ -326,6 +412,18 @@ class Retrainer:
         """:func:`train` ``callbacks`` on the reset model; ``kwargs`` as :func:`train` takes them.
 
         ``model``, ``learning_rate`` and ``seed`` belong to the retrainer and cannot be given.
+
+        Args:
+            callbacks: the callbacks the lesson studies. Defaults to none.
+            **kwargs: the other arguments of :func:`train` (``epochs``, ``data``, ...).
+
+        Raises:
+            TypeError: ``model``, ``learning_rate`` or ``seed`` among ``kwargs``.
+
+        Example:
+
+        >>> import cbteach
+        >>> run = retrainer.train([cbteach.EarlyStopping(patience=3)], epochs=30)  # doctest: +SKIP
         """
         own = sorted(set(kwargs) & {"model", "learning_rate", "seed"})
         if own:

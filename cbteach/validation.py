@@ -67,7 +67,13 @@ MODES = ("auto", "min", "max")
 
 
 class InputWarning(UserWarning):
-    """A setting Keras accepts that probably does not do what the learner meant."""
+    """A setting Keras accepts that probably does not do what the learner meant.
+
+    Example:
+
+    >>> issubclass(InputWarning, UserWarning)  # shown once per place, like any UserWarning
+    True
+    """
 
 
 def _t(key: str, **values: object) -> str:
@@ -81,6 +87,15 @@ def warn(message: str) -> None:
 
     Args:
         message: the translated sentence.
+
+    Example:
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn("ModelCheckpoint: best.h5 ends in .h5, ...")
+    >>> caught[0].category.__name__
+    'InputWarning'
     """
     level, frame = 1, inspect.currentframe()
     package = os.path.dirname(__file__)
@@ -102,6 +117,13 @@ def check_callback(keras_class: type, arguments: Mapping[str, object]) -> None:
     Args:
         keras_class: the Keras class being built.
         arguments: all of the Keras class' arguments, defaults filled in.
+
+    Example:
+
+    >>> arguments = {"mode": "auto", "factor": 1.5, "min_lr": 0.0}
+    >>> check_callback(keras.callbacks.ReduceLROnPlateau, arguments)
+    Traceback (most recent call last):
+    ValueError: ReduceLROnPlateau: factor=1.5 would not lower the learning rate ...
     """
     owner = keras_class.__name__
     _check_mode(owner, arguments.get("mode"))
@@ -196,6 +218,12 @@ def warn_callback(keras_class: type, arguments: Mapping[str, object]) -> None:
     Args:
         keras_class: the Keras class just built.
         arguments: all of its arguments, defaults filled in.
+
+    Example:
+
+    >>> arguments = {"filepath": "best.h5", "save_weights_only": False}
+    >>> warn_callback(keras.callbacks.ModelCheckpoint, arguments)  # doctest: +SKIP
+    InputWarning: ModelCheckpoint: best.h5 ends in .h5, so Keras saves the whole model ...
     """
     if not issubclass(keras_class, keras.callbacks.ModelCheckpoint):
         return
@@ -208,7 +236,19 @@ def warn_callback(keras_class: type, arguments: Mapping[str, object]) -> None:
 
 
 def check_train_begin(callback) -> None:
-    """Checks that need the model, run at ``on_train_begin``; raise in the learner's language."""
+    """Checks that need the model, run at ``on_train_begin``; raise in the learner's language.
+
+    Args:
+        callback: a cbteach callback with its model set (``callback.set_model(model)``).
+
+    Example:
+
+    >>> from cbteach import ReduceLROnPlateau
+    >>> callback = ReduceLROnPlateau(min_lr=0.1)
+    >>> callback.set_model(model)  # compiled with Adam at 0.001  # doctest: +SKIP
+    >>> check_train_begin(callback)  # doctest: +SKIP
+    ValueError: ReduceLROnPlateau: min_lr=0.1 is above the learning rate the optimizer ...
+    """
     _check_monitor(type(callback).__name__, callback.monitor)
     if isinstance(callback, keras.callbacks.ReduceLROnPlateau):
         _check_optimizer(callback)
@@ -334,7 +374,18 @@ def _check_auto_mode_begin(callback) -> None:
 
 
 def resolve_mode(callback) -> None:
-    """Keras' own first step at an epoch's end (``_set_monitor_op``), its error translated."""
+    """Keras' own first step at an epoch's end (``_set_monitor_op``), its error translated.
+
+    Args:
+        callback: a Keras monitor callback; one whose direction is known is left alone.
+
+    Example:
+
+    >>> from cbteach import EarlyStopping
+    >>> resolve_mode(EarlyStopping(monitor="val_f1"))
+    Traceback (most recent call last):
+    ValueError: EarlyStopping: mode="auto" cannot tell whether val_f1 should go down or up; ...
+    """
     if callback.monitor_op is not None:
         return
     try:
@@ -346,7 +397,16 @@ def resolve_mode(callback) -> None:
 
 
 def not_finite(value: float | None) -> bool:
-    """True for NaN and ±inf: a value no "better than the best" comparison makes sense for."""
+    """True for NaN and ±inf: a value no "better than the best" comparison makes sense for.
+
+    Args:
+        value: a monitored value, or None when the logs lack it (not "not finite").
+
+    Example:
+
+    >>> not_finite(float("nan")), not_finite(0.3), not_finite(None)
+    (True, False, False)
+    """
     return value is not None and not math.isfinite(value)
 
 
@@ -355,6 +415,18 @@ def missing_names(callback, epoch: int, logs: Mapping[str, object], compares: bo
 
     A callback needs its monitored value when it ``compares`` values; a ModelCheckpoint
     that saves at epoch ends needs every ``{placeholder}`` of its file name too.
+
+    Args:
+        callback: the callback at the end of an epoch.
+        epoch: the epoch, 0-based as Keras passes it.
+        logs: the epoch's logs.
+        compares: whether the callback compares its monitored value at this epoch.
+
+    Example:
+
+    >>> from cbteach import EarlyStopping
+    >>> print(missing_names(EarlyStopping(monitor="val_los"), 0, {"val_loss": 0.3}, True))
+    EarlyStopping: val_los is not in the logs; ... Did you mean monitor="val_loss"? ...
     """
     stops = _t("stops_at_epoch", epoch=epoch + 1)
     if compares and callback.monitor not in logs:

@@ -70,15 +70,6 @@ __all__ = [
 class Playground:
     """Sliders and switches for the three callbacks over a recorded run, with Retrain.
 
-    ``runs``: names of shipped recorded runs (default: all of :func:`recorded.names`) or
-    :class:`~cbteach.training.Run` objects. ``controls``: the controls to show (default: all
-    that belong to ``callbacks``; see :data:`CONTROLS`). ``callbacks``: which of
-    ModelCheckpoint, ReduceLROnPlateau, EarlyStopping take part. ``lang``: "ko" or "en"
-    (default: the language in use). ``data``, ``epochs``, ``model``: what Retrain trains
-    on (default data: ``load_mnist(verbose=False)``, loaded once, at the first Retrain).
-    ``settings``: starting values (default :data:`DEFAULTS`). ``checkpoint_dir``: where
-    Retrain's checkpoint folders go (default: a new temporary folder per retrain).
-
     Display it with ``display(playground)``, ``playground.show()`` or as the last line of a
     cell. ``playground.widget`` is the VBox; ``playground.controls`` the shown controls by
     name; ``playground.result`` the run on screen.
@@ -107,6 +98,30 @@ class Playground:
       same cell run again, whose old widgets are gone from the page) cancels that retrain; its
       thread finishes the epoch and keeps the run on the older object (``last_retrain``, and
       its run list) but writes into none of the older widgets again, whose status says so.
+
+    Args:
+        runs: names of shipped recorded runs, or :class:`~cbteach.run.Run` objects.
+            Defaults to all of :func:`cbteach.recorded.names`.
+        controls: the controls to show (see :data:`CONTROLS`). Defaults to all that belong
+            to ``callbacks``.
+        callbacks: which of ModelCheckpoint, ReduceLROnPlateau, EarlyStopping take part.
+            Defaults to all three.
+        lang: ``"ko"`` or ``"en"``. Defaults to the language in use.
+        data: what Retrain trains on. Defaults to ``load_mnist(verbose=False)``, loaded once,
+            at the first Retrain.
+        epochs: the epochs Retrain trains. Defaults to 20.
+        model: the model Retrain trains: a name (``"mlp"``) or a compiled Keras model.
+            Defaults to the model the chosen run was trained with.
+        settings: starting values by control name. Defaults to :data:`DEFAULTS`.
+        checkpoint_dir: where Retrain's checkpoint folders go. Defaults to a new temporary
+            folder per retrain.
+
+    Example:
+
+    >>> pg = Playground(["overfit"], controls=["es_patience"], callbacks=["EarlyStopping"])
+    >>> pg.controls["es_patience"].value = 10  # the view replays: training stops later
+    >>> pg.result.stopped_epoch
+    17
     """
 
     def __init__(
@@ -394,6 +409,13 @@ class Playground:
                 value="—" if value is None else f"{value:.4f}",
             )
 
+    def retrain_frame(self, job: RetrainJob, png: bytes) -> None:
+        """A drawing of the live Timeline: shown above the replayed one while it trains."""
+        with self._lock:
+            if self._attached(job) and not job.done:
+                self.w["live_image"].value = png
+                self.w["live_image"].layout.display = None
+
     def retrain_finished(self, job: RetrainJob, run: Run, seconds: float) -> None:
         """Keep the run (always), then show it (only where the playground still listens)."""
         key = self.run_list.add_retrain(job.index, run, job.settings, self.callbacks, self.lang)
@@ -414,8 +436,9 @@ class Playground:
         )
 
     def retrain_ended(self, job: RetrainJob) -> None:
-        """The thread's last word: give the buttons back."""
+        """The thread's last word: give the buttons back; the run is on the main image now."""
         if self._attached(job):
+            self.w["live_image"].layout.display = "none"
             self.w["retrain_button"].disabled = False
             self.w["cancel_button"].disabled = True
 

@@ -1,8 +1,9 @@
 """What every lesson notebook starts with: the language, the device, and a plan that fits it.
 
 >>> from cbteach import workbook
->>> plan = workbook.start("ko")          # prints the device and what the lessons will train
->>> plan.epochs, plan.source             # e.g. (40, "sample") on a laptop CPU
+>>> plan = workbook.start("ko")  # prints the device and the plan   # doctest: +SKIP
+>>> plan.epochs, plan.source  # on a laptop CPU                     # doctest: +SKIP
+(40, 'sample')
 
 Three plans, chosen from the device and ``$CBTEACH_FAST``:
 

@@ -18,6 +18,7 @@ class Owner:
 
     def __init__(self, on_progress=None) -> None:
         self.heard: list[tuple] = []
+        self.frames: list[bytes] = []  # the live Timeline's drawings
         self.on_progress = on_progress
 
     def retrain_status(self, job, key, **values):
@@ -27,6 +28,9 @@ class Owner:
         self.heard.append(("progress", epoch))
         if self.on_progress is not None:
             self.on_progress(epoch)
+
+    def retrain_frame(self, job, png):
+        self.frames.append(png)
 
     def retrain_finished(self, job, run, seconds):
         self.heard.append(("finished", run.epochs))
@@ -76,6 +80,7 @@ def test_a_retrain_trains_on_its_thread_and_tells_its_owner_in_order(tiny, tmp_p
     assert job.thread.name == "cbteach-retrain-1" and job.thread.daemon
     assert slot.wait(60, on_interrupt=lambda: None)
     assert owner.kinds() == ["status", "progress", "progress", "finished", "ended"]
+    assert owner.frames and all(f.startswith(b"\x89PNG") for f in owner.frames)
     assert owner.heard[0][1] == "status_training" and owner.heard[0][2]["model"] == "mlp"
     assert job.done and not slot.busy and slot.count == 1
     assert job.folder.startswith(str(tmp_path))

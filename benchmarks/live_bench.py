@@ -1,0 +1,95 @@
+"""What live drawing costs: a 30-epoch MLP run with ``live`` off and on, side by side.
+
+    python benchmarks/live_bench.py [--repeats 3] [--epochs 30]
+
+Both arms train the same MLP on the same data with the same three callbacks, from the same
+seed; the live arm also redraws the Timeline after every epoch (coalesced, on its own
+thread) and renders the PNG a notebook would show. The arms alternate, round by round.
+Target (issue 13): live drawing adds at most 5 % to the run's wall time on a 2-core CPU.
+Prints the table; asserts nothing (shared machines are noisy: compare the ratio).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from table import Row, interleaved, machine, median, render, seconds, spread
+
+from cbteach import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau
+from cbteach.training import Retrainer
+
+SETTINGS = {"batch_size": 32}
+
+
+def callbacks(folder: str) -> list:
+    return [
+        ModelCheckpoint(os.path.join(folder, "best.keras"), write=False),
+        ReduceLROnPlateau(patience=3, factor=0.5),
+        EarlyStopping(patience=100),  # never stops: every arm trains every epoch
+    ]
+
+
+def rows(data, repeats: int = 3, epochs: int = 30) -> list[Row]:
+    import tempfile
+
+    retrainer = Retrainer("mlp", learning_rate=3e-3)
+    folder = tempfile.mkdtemp(prefix="cbteach-live-bench-")
+    frames: list[int] = []
+    last = {}
+
+    def plain():
+        return seconds(
+            lambda: retrainer.train(callbacks(folder), data=data, epochs=epochs, **SETTINGS)
+        )
+
+    def live():
+        pngs = []
+
+        def run_it():
+            last["run"] = retrainer.train(
+                callbacks(folder), data=data, epochs=epochs, live=pngs.append, **SETTINGS
+            )
+
+        took = seconds(run_it)
+        frames.append(len(pngs))
+        return took
+
+    plain()  # warm-up: the first fit traces the model
+    walls = interleaved({"off": plain, "on": live}, repeats)
+    ratio = median(walls["on"]) / median(walls["off"])
+    extra = (ratio - 1) * 100
+    per_epoch_ms = (median(walls["on"]) - median(walls["off"])) / epochs * 1000
+    return [
+        Row(
+            "live timeline",
+            f"{epochs}-epoch MLP run, wall time (drawings per run: {median(frames):.0f})",
+            spread(walls["off"]) + " (live off)",
+            spread(walls["on"]) + " (live on)",
+            f"{ratio:.3f}× ({extra:+.1f} %, {per_epoch_ms:+.0f} ms an epoch)",
+            "≤ 5 % extra",
+            extra <= 5.0,
+        )
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--data", default="sample")
+    args = parser.parse_args()
+    from cbteach.data import load_mnist
+
+    data = load_mnist(args.data, verbose=False)
+    print(render(rows(data, args.repeats, args.epochs), machine()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
