@@ -149,6 +149,8 @@ def action_widgets(
     # the running retrain's Timeline, redrawn after its epochs; shown only while it trains
     hidden = widgets.Layout(display="none", max_width="1100px")
     w["live_image"] = widgets.Image(format="png", layout=hidden)
+    w["image"].add_class("cbteach-timeline")  # names a page test can find them by
+    w["live_image"].add_class("cbteach-live-timeline")
     w["summary"] = widgets.HTML()
     w["status"] = widgets.Label()
     return w

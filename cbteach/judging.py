@@ -11,13 +11,11 @@
 
 Every step turns a wrong answer into a ✗ line that says what to write instead; none raises.
 
-Example:
+Example (one judging step; :func:`replay_one` has a whole one):
 
->>> from cbteach import EarlyStopping
 >>> report = Report("en")
->>> callback, run = replay_one(EarlyStopping(patience=3), "EarlyStopping", "overfit", report)
->>> report.done().ok
-True
+>>> only_one([], "EarlyStopping", report) is None, report.done().ok
+(True, False)
 """
 
 from __future__ import annotations

@@ -9,8 +9,9 @@ drawing thread, which moves one :class:`~cbteach.timeline.Timeline` and passes t
 
 Drawing never holds training up:
 
-- it runs on its own thread, at most once every ``every`` seconds; epochs that end faster
-  than that are coalesced into the next drawing (the newest snapshot wins);
+- it runs on its own thread, at most once every ``every`` seconds, and never more than
+  :data:`SHARE` of the time (a drawing of 0.1 s waits 2.5 s for the next); epochs that end
+  faster than that are coalesced into the next drawing (the newest snapshot wins);
 - the training thread only copies a few lists per epoch;
 - the last drawing, :meth:`LiveTimeline.finish`, shows the finished run, so the final figure
   is the one ``plot_run`` draws for the same run.
@@ -49,6 +50,11 @@ __all__ = ["EVERY_S", "LiveTimeline", "NotebookSink", "sink_for"]
 
 #: The shortest time between two drawings, in seconds: faster epochs are coalesced.
 EVERY_S = 0.5
+#: The most of the wall time drawing may take: after a drawing of c seconds the next waits
+#: at least c / SHARE, so drawing takes at most this share of the run's two CPU cores.
+SHARE = 0.04
+#: The resolution of the drawings while it trains (the last one has the figure's own).
+LIVE_DPI = 72
 
 
 class NotebookSink:
@@ -134,6 +140,7 @@ class LiveTimeline(keras.callbacks.Callback):
         lang: the language of the figure. Defaults to the language in use.
         every: the shortest time between two drawings, in seconds. Defaults to
             :data:`EVERY_S`.
+        share: the most of the wall time drawing may take. Defaults to :data:`SHARE`.
         lock: held while drawing (matplotlib is not thread-safe). Defaults to
             :data:`cbteach.figures.DRAWING`, which the Playground holds too.
 
@@ -155,6 +162,7 @@ class LiveTimeline(keras.callbacks.Callback):
         *,
         lang: str | None = None,
         every: float = EVERY_S,
+        share: float = SHARE,
         lock: threading.RLock | threading.Lock | None = None,
     ) -> None:
         super().__init__()
@@ -162,6 +170,7 @@ class LiveTimeline(keras.callbacks.Callback):
         self.sink = sink
         self.lang = lang
         self.every = float(every)
+        self.share = float(share)
         self.lock = lock if lock is not None else DRAWING
         self.timeline: Timeline | None = None
         self.draws = 0
@@ -216,33 +225,36 @@ class LiveTimeline(keras.callbacks.Callback):
         self._thread = None
 
     def _draw_loop(self) -> None:
-        last = 0.0
+        ready = 0.0  # the earliest time of the next drawing
         while True:
             with self._wake:
                 while self._pending is None and not self._closing:
                     self._wake.wait()
                 if self._closing:
                     return
-                wait = last + self.every - time.monotonic()
-                if wait > 0:  # too soon: coalesce what ends meanwhile into one drawing
-                    self._wake.wait(wait)
-                    if self._closing:
-                        return
+                while not self._closing and time.monotonic() < ready:
+                    # too soon: what ends meanwhile is coalesced into one drawing
+                    self._wake.wait(ready - time.monotonic())
+                if self._closing:
+                    return
                 run, self._pending = self._pending, None
             if run is None:
                 continue
+            started = time.monotonic()
             try:
                 self._draw(run)
             except Exception as exc:  # noqa: BLE001 - a drawing error never stops training
                 self.error = exc
                 return
-            last = time.monotonic()
+            took = time.monotonic() - started
+            rest = took / self.share - took if self.share > 0 else 0.0
+            ready = time.monotonic() + max(self.every, rest)
 
     def _draw(self, run: Run, running: bool = True) -> None:
         with self.lock:
             if self.timeline is None:
                 self.timeline = Timeline(None, lang=self.lang)
             self.timeline.update(run, self.lang, running=running)
-            png = self.timeline.to_png()
+            png = self.timeline.to_png(LIVE_DPI if running else None)
             self.sink(png)
             self.draws += 1

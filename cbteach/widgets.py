@@ -47,6 +47,7 @@ from cbteach.playground import (
     check_callbacks,
     check_controls,
     explain_error,
+    retrain_label,
 )
 from cbteach.plots import plot_compare
 from cbteach.retrain import LOCK, RetrainJob, RetrainSlot, short_error, supersede, wait_for
@@ -363,7 +364,9 @@ class Playground:
             except Exception as exc:  # noqa: BLE001 - shown as a sentence
                 self._refuse(exc, settings)
                 return
-            job = self.slot.prepare(settings, self._training_setup(), self.epochs, folder, built)
+            label = retrain_label(self.slot.count + 1, settings, self.callbacks)(self.lang)
+            setup = {**self._training_setup(), "name": label}  # the live Timeline's title
+            job = self.slot.prepare(settings, setup, self.epochs, folder, built)
             self._start(job)
 
     def _start(self, job: RetrainJob) -> None:

@@ -3,6 +3,7 @@ and the fixtures several test files need (the MNIST sample, a kernel with no lan
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 os.environ.setdefault("CBTEACH_DATA", "sample")
@@ -29,6 +30,18 @@ def sample() -> MnistData:
     with ``dataclasses.replace(sample, x_train=sample.x_train[:256], ...)``.
     """
     return load_mnist("sample", verbose=False)
+
+
+@pytest.fixture(scope="session")
+def tiny(sample) -> MnistData:
+    """256 training and 64 validation images of the sample: a few epochs take about a second."""
+    return dataclasses.replace(
+        sample,
+        x_train=sample.x_train[:256],
+        y_train=sample.y_train[:256],
+        x_val=sample.x_val[:64],
+        y_val=sample.y_val[:64],
+    )
 
 
 @pytest.fixture

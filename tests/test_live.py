@@ -12,32 +12,22 @@ from cbteach import EarlyStopping, ReduceLROnPlateau, i18n, recorded
 from cbteach.figures import figure_png
 from cbteach.live import LiveTimeline, sink_for
 from cbteach.plots import plot_run
+from cbteach.timeline import Timeline
 from cbteach.training import train
 
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture(scope="module")
-def small(sample):
-    return dataclasses.replace(
-        sample,
-        x_train=sample.x_train[:512],
-        y_train=sample.y_train[:512],
-        x_val=sample.x_val[:128],
-        y_val=sample.y_val[:128],
-    )
 
 
 def live_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == "cbteach-live"]
 
 
-def test_a_live_run_redraws_while_training_and_ends_on_plot_runs_figure(small):
+def test_a_live_run_redraws_while_training_and_ends_on_plot_runs_figure(tiny):
     drawn: list[tuple[int, bytes]] = []
     callbacks = [ReduceLROnPlateau(patience=1, factor=0.5), EarlyStopping(patience=3)]
     run = train(
         callbacks,
-        data=small,
+        data=tiny,
         model="mlp",
         epochs=8,
         learning_rate=3e-3,
@@ -74,9 +64,27 @@ def feed(live: LiveTimeline, epochs: int, pause: float) -> None:
 
 def test_epochs_slower_than_drawing_are_each_drawn_once():
     seen = []
-    live = LiveTimeline(Snapshots(), seen.append, every=0.0)
+    live = LiveTimeline(Snapshots(), seen.append, every=0.0, share=1.0)  # no throttle
     feed(live, 6, pause=0.4)
     assert live.draws == 6 and len(seen) == 6
+
+
+def test_drawing_takes_at_most_its_share_of_the_time():
+    live = LiveTimeline(Snapshots(), lambda png: None, every=0.0, share=0.25)
+    live.timeline = Timeline(None)  # built beforehand: the test times drawings alone
+    real_draw, spans = live._draw, []
+
+    def draw(run, running=True):
+        started = time.monotonic()
+        real_draw(run, running)
+        spans.append((started, time.monotonic()))
+
+    live._draw = draw
+    feed(live, 60, pause=0.05)
+    ended = time.monotonic()
+    busy = sum(end - start for start, end in spans)
+    # each drawing of c seconds is followed by c / 0.25 - c seconds without one
+    assert len(spans) >= 2 and busy / (ended - spans[0][0]) <= 0.25 + 0.05
 
 
 def test_epochs_faster_than_drawing_are_coalesced_into_the_newest():
@@ -90,20 +98,20 @@ def test_epochs_faster_than_drawing_are_coalesced_into_the_newest():
 
     live._draw = draw
     feed(live, 20, pause=0.02)
-    assert 1 <= len(drawn_epochs) < 20  # at most one drawing per 0.3 s window
+    assert 1 <= len(drawn_epochs) < 20  # at most one drawing per window (0.3 s, or SHARE)
     assert drawn_epochs == sorted(drawn_epochs)  # never an older snapshot after a newer one
 
 
-def test_a_drawing_error_stops_drawing_not_training(small):
+def test_a_drawing_error_stops_drawing_not_training(tiny):
     def broken(png):
         raise OSError("disk full")
 
     with pytest.warns(UserWarning, match="disk full"):
-        run = train([EarlyStopping(patience=2)], data=small, model="mlp", epochs=3, live=broken)
+        run = train([EarlyStopping(patience=2)], data=tiny, model="mlp", epochs=3, live=broken)
     assert run.epochs == 3 and not live_threads()
 
 
-def test_an_interrupted_fit_leaves_no_drawing_thread(small):
+def test_an_interrupted_fit_leaves_no_drawing_thread(tiny):
     class Interrupt(EarlyStopping):
         def on_epoch_end(self, epoch, logs=None):
             super().on_epoch_end(epoch, logs)
@@ -111,13 +119,13 @@ def test_an_interrupted_fit_leaves_no_drawing_thread(small):
                 raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        train([Interrupt(patience=5)], data=small, model="mlp", epochs=5, live=lambda png: None)
+        train([Interrupt(patience=5)], data=tiny, model="mlp", epochs=5, live=lambda png: None)
     assert not live_threads()
 
 
-def test_a_file_is_rewritten_whole_after_each_drawing(small, tmp_path):
+def test_a_file_is_rewritten_whole_after_each_drawing(tiny, tmp_path):
     target = tmp_path / "live" / "timeline.png"
-    run = train([EarlyStopping(patience=2)], data=small, model="mlp", epochs=3, live=target)
+    run = train([EarlyStopping(patience=2)], data=tiny, model="mlp", epochs=3, live=target)
     assert target.read_bytes() == figure_png(plot_run(run))
     assert [p.name for p in target.parent.iterdir()] == ["timeline.png"]  # no temporary left
 

@@ -47,17 +47,6 @@ class Owner:
         return [h[0] for h in self.heard]
 
 
-@pytest.fixture
-def tiny(sample):
-    return dataclasses.replace(
-        sample,
-        x_train=sample.x_train[:256],
-        y_train=sample.y_train[:256],
-        x_val=sample.x_val[:64],
-        y_val=sample.y_val[:64],
-    )
-
-
 @pytest.fixture(autouse=True)
 def no_thread_errors(monkeypatch):
     errors = []

@@ -18,6 +18,7 @@ import pytest
 from cbteach import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, recorded, training
 from cbteach.models import build_model
 from cbteach.replay import replay
+from cbteach.timeline import Timeline
 from cbteach.widgets import (
     CONTROLS,
     DEFAULTS,
@@ -67,18 +68,6 @@ def no_thread_errors(monkeypatch):
     for thread in retrain_threads():
         threading.Thread.join(thread, 60)  # the real join, even where a test replaced it
     assert not errors, [f"{e.exc_type.__name__}: {e.exc_value}" for e in errors]
-
-
-@pytest.fixture(scope="module")
-def tiny(sample):
-    """256 training images: a retrain of a few epochs takes well under a second."""
-    return dataclasses.replace(
-        sample,
-        x_train=sample.x_train[:256],
-        y_train=sample.y_train[:256],
-        x_val=sample.x_val[:64],
-        y_val=sample.y_val[:64],
-    )
 
 
 class Gate(keras.callbacks.Callback):
@@ -346,6 +335,24 @@ def test_retrain_trains_in_a_thread_and_adds_the_run(sample, tmp_path):
     pg.controls["es_patience"].value = 1  # now it can be replayed like a recorded run
     assert "replayed" in pg.w["status"].value
     assert not retrain_threads()
+
+
+def test_retrain_draws_a_live_timeline_that_ends_as_the_runs_own(tiny, tmp_path, monkeypatch):
+    pg = tiny_playground(tiny, tmp_path, epochs=3)
+    frames = []
+    real = pg.retrain_frame
+
+    def seen(job, png):
+        frames.append(png)
+        real(job, png)
+        assert pg.w["live_image"].layout.display is None  # shown while it trains
+
+    monkeypatch.setattr(pg, "retrain_frame", seen)
+    pg.w["retrain_button"].click()
+    assert pg.wait(timeout=120)
+    assert frames and all(f.startswith(PNG) for f in frames)
+    assert pg.w["live_image"].layout.display == "none"  # the run is on the main image now
+    assert frames[-1] == Timeline(pg.last_retrain, lang="en").to_png()
 
 
 def test_cancel_stops_after_the_current_epoch(tmp_path):

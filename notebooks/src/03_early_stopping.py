@@ -603,11 +603,14 @@ print(early.events.explain())
 # %% [markdown] lang="ko"
 # ## 8. 실제 학습 한 번
 #
-# 이제 실제로 학습합니다. 설정은 00 레슨과 같고(MLP, 학습률(learning rate) 3e-3, 배치 크기(batch
-# size) 32), 콜백은 `EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)`
-# 하나입니다. `explain=True`라서 에포크마다 판단이 한 줄씩 나옵니다. 샘플 데이터로 학습하면
-# `overfit` 기록과 같은 설정이므로 최고 기록은 7번째 에포크 근처, 멈추는 곳은 10번째 에포크 근처일
-# 것입니다. GPU 계획에서는 MNIST 전체로 학습하므로 곡선이 다르고, 숫자는 컴퓨터마다 조금 다를 수
+# 이제 실제로 학습합니다. 설정은 00 레슨과 같고(MLP, 학습률(learning rate) 3e-3, 배치
+# 크기(batch size) 32), 콜백은 `EarlyStopping(monitor="val_loss",
+# patience=3, restore_best_weights=True)` 하나입니다.
+# `explain=True`라서 에포크마다 판단이 한 줄씩 나오고, `live=True`라서 학습하는 동안
+# 타임라인(timeline) 그림이 계속 다시 그려집니다. 학습을 늦추지 않도록 몇 초에 한 번, 그동안 끝난
+# 에포크를 모아서 그립니다. 학습이 끝나면 그 그림이 `plot_run(run)`과 같은 최종 그림이
+# 됩니다. 샘플 데이터로 학습하면 `overfit` 기록과 같은 설정이므로 최고 기록은 7번째 에포크 근처, 멈추는 곳은 10번째 에포크
+# 근처일 것입니다. GPU 계획에서는 MNIST 전체로 학습하므로 곡선이 다르고, 숫자는 컴퓨터마다 조금 다를 수
 # 있습니다.
 
 # %% [markdown] lang="en"
@@ -615,26 +618,23 @@ print(early.events.explain())
 #
 # Now train for real, with the settings of lesson 00 (the MLP, learning rate 3e-3, batch size 32)
 # and one callback, `EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)`. With
-# `explain=True` each epoch's decision is printed as one line. On the sample data these are the
-# settings of the `overfit` recording, so expect the best near epoch 7 and a stop near epoch 10. The
-# GPU plan trains on full MNIST, whose curve differs, and the numbers may differ a little from one
-# computer to another.
+# `explain=True` each epoch's decision is printed as one line, and with `live=True` the timeline is
+# redrawn while it trains (at most every few seconds, so drawing hardly slows training); when
+# training ends it becomes the final figure, the one `plot_run(run)` draws. On the sample data these
+# are the settings of the `overfit` recording, so expect the best near epoch 7 and a stop near epoch
+# 10. The GPU plan trains on full MNIST, whose curve differs, and the numbers may differ a little
+# from one computer to another.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 from cbteach.data import load_mnist
-from cbteach.plots import plot_run
 from cbteach.training import train
 
 data = load_mnist(plan.source, seed=plan.seed)
 early = cbteach.EarlyStopping(
     monitor="val_loss", patience=3, restore_best_weights=True, explain=True
 )
-run = train([early], data=data, **plan.train_args)
-
-# %%
-plot_run(run)
-plt.show()
+run = train([early], data=data, live=True, **plan.train_args)
 
 # %% [markdown] lang="ko"
 # 그림에서 빨간 세로선은 학습을 멈춘 에포크, 별은 가중치를 복원한 최고 기록 에포크입니다. 맨 아래

@@ -15,6 +15,7 @@ import contextlib
 import json
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from cbteach.widgets import DEFAULTS, build_callbacks
 
 REPO = Path(__file__).resolve().parents[2]
 UI_TIMEOUT_MS = 30_000  # a slider move replays in about 0.1-0.3 s; this bounds a stuck one
+RETRAIN_TIMEOUT_S = 300  # a retrain of the lesson's fast plan takes well under a minute here
 
 
 @dataclass(frozen=True)
@@ -172,12 +174,42 @@ def expect_summary(playground: Locator, lesson: Lesson, lang: str, lines: list[s
 
 def plot_image(playground: Locator) -> Locator:
     """The Playground's plot, loaded (a decoded PNG, not an empty or broken image)."""
-    image = playground.locator("img.widget-image").first
+    image = playground.locator("img.cbteach-timeline")
     expect(image).to_be_visible()
     expect(image).to_have_js_property("complete", True)
     width = image.evaluate("e => e.naturalWidth")
     assert width > 300, f"the plot image is {width} px wide: not drawn"
     return image
+
+
+def finished_status(lang: str) -> re.Pattern:
+    """The status line of a finished retrain, its values left open."""
+    template = i18n.catalog(lang)["widgets.status_finished"]
+    parts = re.split(r"\{\w+\}", template)
+    return re.compile(".+?".join(re.escape(part) for part in parts))
+
+
+def check_live_retrain(playground: Locator, lesson: Lesson, steps: Steps) -> None:
+    """Retrain: the live Timeline appears and changes while the model trains, then gives way."""
+    live = playground.locator("img.cbteach-live-timeline")
+    button(playground, label("retrain", lesson.lang)).click()
+    expect(live, "the live Timeline while Retrain trains").to_be_visible(timeout=120_000)
+    seen: list[str] = []
+    deadline = time.monotonic() + RETRAIN_TIMEOUT_S
+    while live.is_visible() and time.monotonic() < deadline:
+        src = live.get_attribute("src") or ""
+        if src and (not seen or seen[-1] != src):
+            seen.append(src)
+            if len(seen) == 2:
+                steps.shot("live-retrain", playground)
+        playground.page.wait_for_timeout(100)
+    assert len(seen) >= 3, f"the live Timeline changed {len(seen) - 1} times while training"
+    expect(live, "the live Timeline after the retrain").to_be_hidden(timeout=UI_TIMEOUT_MS)
+    expect(playground.locator(".widget-label")).to_contain_text(
+        finished_status(lesson.lang), timeout=UI_TIMEOUT_MS
+    )
+    plot_image(playground)
+    steps.shot("retrained", playground)
 
 
 def move_slider(handle: Locator, steps: int) -> None:
@@ -295,6 +327,8 @@ def test_playground_in_jupyterlab(
                 save_docs_picture(playground, docs_dir, lesson.other_lang)
             switch_language(playground, lesson, lesson.lang, steps)
         check_patience(playground, lesson, steps)
+        if "retrain" in lesson.buttons:
+            check_live_retrain(playground, lesson, steps)
     except Exception:
         with contextlib.suppress(Exception):  # the failure itself matters more than its picture
             steps.shot("failed")
