@@ -33,7 +33,7 @@ FIND_BACKENDS := import importlib.util as u; \
 
 .DEFAULT_GOAL := help
 .PHONY: help venv venv-test venv-backends demo test test-unit test-notebooks test-backends \
-	bench e2e notebooks lab lint format clean distclean
+	test-wheel test-lowest classroom bench e2e notebooks lab lint format clean distclean
 
 help: ## List the targets (default)
 	@echo "Usage: make <target> [PYTHON=python3] [DEMO_ARGS='--out demo-out'] [PYTEST_ARGS=...]"
@@ -82,6 +82,27 @@ test-backends: venv-backends ## pytest tests/ once per Keras backend installed (
 		echo "== KERAS_BACKEND=$$backend"; \
 		KERAS_BACKEND=$$backend $(TEST_ENV) $(VENV_PY) -m pytest $(PYTEST_ARGS) || exit 1; \
 	done
+
+test-wheel: venv-test ## Build the wheel, install it in a fresh venv, `cbteach lessons`, nbval one copied lesson
+	$(TEST_ENV) CBTEACH_WHEEL=1 $(VENV_PY) -m pytest tests/install $(PYTEST_ARGS)
+
+LOWEST_VENV := $(or $(TMPDIR),/tmp)/cbteach-lowest
+test-lowest: ## The callback, widget and replay tests on the lowest versions pyproject allows (a fresh venv)
+	rm -rf $(LOWEST_VENV) && $(PYTHON) -m venv $(LOWEST_VENV)
+	$(LOWEST_VENV)/bin/pip install -q --upgrade pip
+	$(LOWEST_VENV)/bin/pip install -q -c tests/lowest/constraints.txt -e ".[test]"
+	$(TEST_ENV) $(LOWEST_VENV)/bin/python -m pytest -p no:cacheprovider \
+		tests/test_callbacks.py tests/test_widgets.py tests/test_replay.py tests/test_lessons.py $(PYTEST_ARGS)
+
+CLASSROOM_ARGS ?= --learners 1,4,8
+classroom: $(VENV)/.stamp-classroom ## A real JupyterHub, N learners running lesson 03 at once: the sizing table (CLASSROOM_ARGS='--learners 1,4 --backend jax')
+	CBTEACH_CLASSROOM=1 $(VENV_PY) -m pytest tests/classroom -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(VENV_PY) tests/classroom/hub_load.py $(CLASSROOM_ARGS) --out $(BENCH_OUT)/classroom.md
+
+$(VENV)/.stamp-classroom: $(VENV)/.stamp-test
+	$(VENV_PY) -m pip install -e ".[test,classroom]"
+	bash tests/classroom/install_proxy.sh $(VENV)
+	@touch $@
 
 e2e: $(VENV)/.stamp-e2e ## JupyterLab in headless Chromium: Run All in ko/03 and en/02, drive the Playground (E2E_DOCS=1: refresh docs/playground-*.png)
 	bash tests/e2e/install_browser.sh

@@ -1,12 +1,12 @@
 """``make bench``: every benchmark in one table, measured on this machine and this backend.
 
-    python benchmarks/bench.py [--sections overhead,retrain,live,target,replay] [--quick]
+    python benchmarks/bench.py [--sections overhead,retrain,live,target,replay,memory] [--quick]
                                [--data sample] [--out FILE.md]
 
 Sections: instrumentation overhead and ModelCheckpoint's async dispatch (overhead_bench),
 the retrain loop (retrain_bench), what live drawing costs a 30-epoch run (live_bench), time
 to 96 % validation accuracy against the keras.io recipe (target_bench), replay and slider
-latency (replay_bench). Each runs its arms side by
+latency (replay_bench), memory and start-up per learner (memory_bench). Each runs its arms side by
 side in this one process, interleaved; the table gives ratios, medians and ranges, and says
 whether each target is met. Nothing here asserts a time: a shared machine is noisy.
 """
@@ -26,7 +26,7 @@ from table import machine, render
 
 import cbteach  # noqa: F401  (imports Keras quietly)
 
-SECTIONS = ("overhead", "retrain", "live", "target", "replay")
+SECTIONS = ("overhead", "retrain", "live", "target", "replay", "memory")
 
 
 def measure(sections: list[str], data_source: str, quick: bool) -> list:
@@ -57,6 +57,10 @@ def measure(sections: list[str], data_source: str, quick: bool) -> list:
             import replay_bench
 
             rows += replay_bench.rows(repeats=20 if quick else 60)
+        elif section == "memory":
+            import memory_bench
+
+            rows += memory_bench.rows(repeats=1 if quick else 2)
         print(f"  {section}: {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     return rows
 

@@ -1,4 +1,4 @@
-"""``python -m cbteach demo|record|runs|messages``: the demo, the recorder, the message sheet."""
+"""``cbteach demo|lessons|lab|record|runs|messages``: demo, workbook, recorder, message sheet."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import keras
 
-from cbteach import i18n, messages
+from cbteach import i18n, lessons, messages
 from cbteach.recorded import RECORDINGS
 
 
@@ -37,6 +37,14 @@ def _parser() -> argparse.ArgumentParser:
     record.add_argument("--out", default=None, help="file (default: the shipped folder)")
 
     sub.add_parser("runs", help="list the shipped recorded runs")
+    for name, text in (
+        ("lessons", "copy the lessons into a folder (never over a lesson you edited)"),
+        ("lab", "copy the lessons if needed, then open JupyterLab there"),
+    ):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("folder", nargs="?", default=lessons.DEFAULT_FOLDER)
+        # no argparse choices: a wrong one gets the catalog's message, in the learner's language
+        command.add_argument("--lang", default="both", help=", ".join(lessons.CHOICES))
     messages.add_arguments(
         sub.add_parser("messages", help="every catalog message filled in, for review (Markdown)")
     )
@@ -187,14 +195,38 @@ def runs(_: argparse.Namespace) -> int:
     return 0
 
 
+def copy(args: argparse.Namespace) -> int:
+    """``cbteach lessons``: the lessons into a folder, an edited one kept as it is."""
+    try:
+        report = lessons.copy_lessons(args.folder, args.lang)
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
+    for line in lessons.describe(report):
+        print(line)
+    return 0
+
+
+def lab(args: argparse.Namespace, extra: list[str]) -> int:
+    """``cbteach lab``: the lessons (copied if needed), opened in JupyterLab."""
+    try:
+        return lessons.lab(args.folder, args.lang, extra)
+    except (ModuleNotFoundError, ValueError) as error:
+        raise SystemExit(str(error)) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m cbteach`` and of the ``cbteach`` command."""
-    args = _parser().parse_args(argv)
+    args, extra = _parser().parse_known_args(argv)
+    if extra and args.command != "lab":  # lab hands what it does not know to JupyterLab
+        _parser().parse_args(argv)  # the usual error for an unknown argument
     if args.command == "messages":
         return messages.write(args)
-    if getattr(args, "lang", None):
+    if getattr(args, "lang", None) in i18n.LANGUAGES:
         i18n.set_language(args.lang)
-    return {"demo": demo, "record": record, "runs": runs}[args.command](args)
+    if args.command == "lab":
+        return lab(args, extra)
+    commands = {"demo": demo, "lessons": copy, "record": record, "runs": runs}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

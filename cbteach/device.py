@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 
 import keras
@@ -17,6 +18,7 @@ def _gpu_names() -> list[str]:
 
             with native_stderr_silenced():  # "failed call to cuInit" on a machine without one
                 gpus = tf.config.list_physical_devices("GPU")
+            _grow_as_needed(tf, gpus)
             return [
                 tf.config.experimental.get_device_details(g).get("device_name", g.name)
                 for g in gpus
@@ -33,6 +35,23 @@ def _gpu_names() -> list[str]:
     except Exception:  # noqa: BLE001 (a broken driver must not break a lesson: report the CPU)
         return []
     return []
+
+
+def _grow_as_needed(tf, gpus) -> None:
+    """TensorFlow holds only the GPU memory it uses, so learners' kernels can share a GPU.
+
+    ``TF_FORCE_GPU_ALLOW_GROWTH`` (set by :func:`cbteach.startup.share_the_gpu`) already
+    asks for it; this says so in TensorFlow's own configuration too, where
+    ``tf.config.experimental.get_memory_growth`` reads it. After the GPU is in use the
+    setting can no longer change, and TensorFlow raises RuntimeError: then it stays as it is.
+    """
+    if os.environ.get("TF_FORCE_GPU_ALLOW_GROWTH", "").lower() != "true":
+        return  # the server chose otherwise
+    for gpu in gpus:
+        try:
+            tf.config.experimental.set_memory_growth(gpu, True)
+        except RuntimeError:  # the GPU is initialized already: the env variable applied
+            pass
 
 
 def describe() -> dict:

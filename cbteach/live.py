@@ -23,10 +23,14 @@ Where the PNG goes (:func:`sink_for`):
 - a path: the file, rewritten atomically at each drawing (a script, or a second window);
 - a callable: called with the PNG bytes (the Playground puts them in its image widget).
 
+``live=Live(target, every=..., share=...)`` gives any of these its own pace: the Playground's
+Retrain, which a learner sits and watches, draws with :data:`WATCHED_SHARE`.
+
 Example:
 
 >>> run = train([cbteach.EarlyStopping(patience=3)], model="mlp", live=True)  # doctest: +SKIP
 >>> run = train(callbacks, live="timeline.png")                               # doctest: +SKIP
+>>> run = train(callbacks, live=Live(True, share=0.15))                       # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import keras
@@ -46,15 +51,39 @@ from cbteach.figures import DRAWING
 from cbteach.run import Run
 from cbteach.timeline import Timeline
 
-__all__ = ["EVERY_S", "LiveTimeline", "NotebookSink", "sink_for"]
+__all__ = ["EVERY_S", "SHARE", "WATCHED_SHARE", "Live", "LiveTimeline", "NotebookSink", "sink_for"]
 
 #: The shortest time between two drawings, in seconds: faster epochs are coalesced.
 EVERY_S = 0.5
 #: The most of the wall time drawing may take: after a drawing of c seconds the next waits
 #: at least c / SHARE, so drawing takes at most this share of the run's two CPU cores.
 SHARE = 0.04
+#: The share for a run someone sits and watches (the Playground's Retrain). Measured in
+#: ``make bench`` ("live" section): a 15-epoch CNN retrain on the sample gets 4 drawings
+#: instead of 2, and its time stays within the noise of live drawing off.
+WATCHED_SHARE = 0.10
 #: The resolution of the drawings while it trains (the last one has the figure's own).
 LIVE_DPI = 72
+
+
+@dataclass(frozen=True)
+class Live:
+    """``train(live=Live(...))``: where the drawings go, and how often they may come.
+
+    Args:
+        target: what ``live=`` takes on its own: True, a PNG file name or a callable.
+        every: the shortest time between two drawings, in seconds.
+        share: the most of the wall time drawing may take.
+
+    Example:
+
+    >>> Live("timeline.png", share=WATCHED_SHARE).share
+    0.15
+    """
+
+    target: object = True
+    every: float = EVERY_S
+    share: float = SHARE
 
 
 class NotebookSink:

@@ -35,6 +35,7 @@ import keras
 from cbteach import training
 from cbteach.data import load_mnist
 from cbteach.figures import DRAWING
+from cbteach.live import WATCHED_SHARE, Live
 from cbteach.run import Run
 
 __all__ = ["LOCK", "ProgressCallback", "RetrainJob", "RetrainSlot", "short_error", "supersede"]
@@ -286,7 +287,7 @@ class RetrainSlot:
             **setup,
             stop=job.stop,
             extra_callbacks=[progress],
-            live=lambda png: job.owner.retrain_frame(job, png),
+            live=Live(lambda png: job.owner.retrain_frame(job, png), share=WATCHED_SHARE),
         )
 
     def _train(self, job: RetrainJob, callbacks) -> None:

@@ -18,6 +18,38 @@ from collections.abc import Iterator
 
 SHOW_ENV = "CBTEACH_TF_LOGS"
 
+#: Set (unless already set) before TensorFlow or JAX is imported, so that several learners'
+#: kernels can share one GPU: TensorFlow and JAX otherwise take (nearly) all of its memory
+#: for the first process that touches it, and the second learner's kernel fails with
+#: "out of memory". PyTorch allocates as it goes and needs nothing.
+GPU_SHARING = {
+    "TF_FORCE_GPU_ALLOW_GROWTH": "true",  # TensorFlow: grow the memory it holds as needed
+    "XLA_PYTHON_CLIENT_PREALLOCATE": "false",  # JAX: no 75 % block taken up front
+}
+
+
+def share_the_gpu(environ: dict | None = None) -> dict[str, str]:
+    """Let several kernels share one GPU: memory growth, no preallocation (:data:`GPU_SHARING`).
+
+    A value the learner or the server already set is kept. Call it before TensorFlow or
+    JAX is imported (``import cbteach`` does).
+
+    Args:
+        environ: the environment to change. Defaults to ``os.environ``.
+
+    Returns:
+        The settings now in force, ``{name: value}``.
+
+    Example:
+
+    >>> share_the_gpu({})
+    {'TF_FORCE_GPU_ALLOW_GROWTH': 'true', 'XLA_PYTHON_CLIENT_PREALLOCATE': 'false'}
+    """
+    environ = os.environ if environ is None else environ
+    for name, value in GPU_SHARING.items():
+        environ.setdefault(name, value)
+    return {name: environ[name] for name in GPU_SHARING}
+
 
 @contextlib.contextmanager
 def native_stderr_silenced() -> Iterator[None]:
@@ -69,6 +101,7 @@ def import_keras():
     """
     if "keras" in sys.modules:
         return sys.modules["keras"]
+    share_the_gpu()  # before the backend is imported: it reads these once
     with native_stderr_silenced():
         import keras
     return keras

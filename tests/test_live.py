@@ -9,8 +9,9 @@ import time
 import pytest
 
 from cbteach import EarlyStopping, ReduceLROnPlateau, i18n, recorded
+from cbteach import live as live_module
 from cbteach.figures import figure_png
-from cbteach.live import LiveTimeline, sink_for
+from cbteach.live import WATCHED_SHARE, Live, LiveTimeline, sink_for
 from cbteach.plots import plot_run
 from cbteach.timeline import Timeline
 from cbteach.training import train
@@ -138,3 +139,24 @@ def test_live_true_outside_a_notebook_says_what_to_write_instead(lang):
     with pytest.raises(TypeError, match="int"):
         sink_for(3, lang)
     assert sink_for(False) is None and sink_for(None) is None
+
+
+def test_live_sets_the_pace_of_the_drawings(tiny, monkeypatch):
+    made = []
+
+    class Spy(LiveTimeline):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(live_module, "LiveTimeline", Spy)
+    pngs = []
+    train(
+        [EarlyStopping(patience=5)],
+        data=tiny,
+        model="mlp",
+        epochs=2,
+        live=Live(pngs.append, every=0.25, share=WATCHED_SHARE),
+    )
+    assert [(each.every, each.share) for each in made] == [(0.25, WATCHED_SHARE)]
+    assert pngs  # the target of Live got the drawings

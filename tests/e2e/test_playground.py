@@ -203,8 +203,8 @@ def check_live_retrain(playground: Locator, lesson: Lesson, steps: Steps) -> Non
             if len(seen) == 2:
                 steps.shot("live-retrain", playground)
         playground.page.wait_for_timeout(100)
-    # with drawing capped at 4 % of the time, the fast plan's 15 epochs get 2-3 drawings
-    assert len(seen) >= 2, f"the live Timeline changed {len(seen) - 1} times while training"
+    # Retrain draws at live.WATCHED_SHARE: the fast plan's 15 epochs get about 4 drawings
+    assert len(seen) >= 3, f"the live Timeline changed {len(seen) - 1} times while training"
     expect(live, "the live Timeline after the retrain").to_be_hidden(timeout=UI_TIMEOUT_MS)
     status = playground.locator(".widget-label").filter(has_text=finished_status(lesson.lang))
     expect(status, "the finished retrain's status line").to_have_count(1, timeout=UI_TIMEOUT_MS)

@@ -1,0 +1,169 @@
+"""The workbook that ships in the package: copy the lessons into a folder, open JupyterLab there.
+
+The wheel carries the twelve lessons (``notebooks/ko`` and ``notebooks/en`` of the source tree,
+as ``cbteach/lessons/{ko,en}``), so a learner who only ran ``pip install cbteach`` gets them
+with ``cbteach lessons`` and opens them with ``cbteach lab``. In a source checkout (an
+editable install) they are read from ``notebooks/`` itself.
+
+A learner's work is never overwritten: a lesson already in the folder and unchanged is left
+as it is; one the learner edited is kept, and the fresh copy is written beside it
+(``03_early_stopping.fresh.ipynb``, then ``.fresh-2``, ...), with a message that says so.
+
+Example:
+
+>>> report = copy_lessons("my-lessons", lang="ko")  # doctest: +SKIP
+>>> [(each.path.name, each.status) for each in report][:1]  # doctest: +SKIP
+[('00_setup.ipynb', 'copied')]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+import sys
+from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
+
+from cbteach import i18n
+from cbteach.atomic import write_atomically
+
+__all__ = ["CHOICES", "DEFAULT_FOLDER", "Copied", "copy_lessons", "lab_command", "source"]
+
+#: What ``--lang`` takes: one language's lessons, or both.
+CHOICES = (*i18n.LANGUAGES, "both")
+#: Where ``cbteach lessons`` and ``cbteach lab`` put the lessons when no folder is given.
+DEFAULT_FOLDER = "cbteach-lessons"
+#: The lesson JupyterLab opens first, per language.
+FIRST_LESSON = "00_setup.ipynb"
+
+
+@dataclasses.dataclass(frozen=True)
+class Copied:
+    """What happened to one lesson: ``copied``, ``unchanged`` or ``kept`` (edited by you).
+
+    ``path`` is the lesson in the folder; ``fresh`` the copy written beside an edited one.
+    """
+
+    path: Path
+    status: str
+    fresh: Path | None = None
+
+
+def source() -> Path:
+    """The folder that holds ``ko/`` and ``en/``: the package's data, or the source tree's.
+
+    Raises:
+        FileNotFoundError: neither exists (a broken install), in the learner's language.
+    """
+    shipped = Path(str(resources.files("cbteach") / "lessons"))
+    checkout = Path(__file__).resolve().parent.parent / "notebooks"
+    for folder in (shipped, checkout):
+        if (folder / "ko" / FIRST_LESSON).is_file():
+            return folder
+    raise FileNotFoundError(i18n.t("lessons.missing", where=shipped))
+
+
+def _languages(lang: str) -> tuple[str, ...]:
+    if lang == "both":
+        return i18n.LANGUAGES
+    if lang in i18n.LANGUAGES:
+        return (lang,)
+    raise ValueError(i18n.t("lessons.bad_lang", got=repr(lang), choices=", ".join(CHOICES)))
+
+
+def _beside(path: Path) -> Path:
+    """A free name next to ``path``: ``NN_name.fresh.ipynb``, then ``.fresh-2``, ..."""
+    for n in range(1, 1000):
+        suffix = ".fresh" if n == 1 else f".fresh-{n}"
+        candidate = path.with_name(f"{path.stem}{suffix}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+    raise FileExistsError(path)
+
+
+def _copy(shipped: Path, target: Path) -> None:
+    write_atomically(str(target), lambda temporary: shutil.copyfile(shipped, temporary))
+
+
+def _place(shipped: Path, target: Path) -> Copied:
+    """Copy one lesson to ``target`` without ever writing over the learner's own work."""
+    if not target.exists():
+        _copy(shipped, target)
+        return Copied(target, "copied")
+    if target.read_bytes() == shipped.read_bytes():
+        return Copied(target, "unchanged")
+    for earlier in sorted(target.parent.glob(f"{target.stem}.fresh*{target.suffix}")):
+        if earlier.read_bytes() == shipped.read_bytes():
+            return Copied(target, "kept", earlier)  # the fresh copy is already beside it
+    fresh = _beside(target)
+    _copy(shipped, fresh)
+    return Copied(target, "kept", fresh)
+
+
+def copy_lessons(folder: str | Path = DEFAULT_FOLDER, lang: str = "both") -> list[Copied]:
+    """Copy the lessons into ``folder/ko`` and ``folder/en``; never overwrite an edited one.
+
+    Args:
+        folder: where to put them; made if missing.
+        lang: ``"ko"``, ``"en"`` or ``"both"``.
+
+    Returns:
+        One :class:`Copied` per lesson, in lesson order.
+
+    Raises:
+        ValueError: an unknown ``lang``, in the learner's language.
+    """
+    languages = _languages(lang)
+    origin = source()
+    report = []
+    for language in languages:
+        into = Path(folder) / language
+        into.mkdir(parents=True, exist_ok=True)
+        for shipped in sorted((origin / language).glob("*.ipynb")):
+            report.append(_place(shipped, into / shipped.name))
+    return report
+
+
+def describe(report: list[Copied], lang: str | None = None) -> list[str]:
+    """The lines ``cbteach lessons`` prints: the edited lessons one by one, then a count."""
+    lines = [
+        i18n.t("lessons.kept", lang, path=each.path, fresh=each.fresh.name)
+        for each in report
+        if each.status == "kept"
+    ]
+    counts = {status: sum(each.status == status for each in report) for status in _STATUSES}
+    folder = report[0].path.parent.parent if report else Path(DEFAULT_FOLDER)
+    lines.append(i18n.t("lessons.done", lang, folder=folder, **counts))
+    return lines
+
+
+_STATUSES = ("copied", "unchanged", "kept")
+
+
+def lab_command(folder: str | Path, lang: str, extra: list[str] | tuple[str, ...] = ()) -> list:
+    """The JupyterLab command ``cbteach lab`` runs: rooted at ``folder``, the first lesson open.
+
+    Raises:
+        ModuleNotFoundError: JupyterLab is not installed, with the line that installs it.
+    """
+    first = f"{_languages(lang)[0]}/{FIRST_LESSON}"
+    if find_spec("jupyterlab") is None:
+        raise ModuleNotFoundError(i18n.t("lessons.no_jupyterlab"))
+    return [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={Path(folder).resolve()}",
+        f"--LabApp.default_url=/lab/tree/{first}",
+        *extra,
+    ]
+
+
+def lab(folder: str | Path, lang: str, extra: list[str] | tuple[str, ...] = ()) -> int:
+    """Copy the lessons if needed, then run JupyterLab there until it is stopped."""
+    command = lab_command(folder, lang, extra)
+    for line in describe(copy_lessons(folder, lang)):
+        print(line)
+    return subprocess.call(command)
