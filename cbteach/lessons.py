@@ -35,6 +35,8 @@ __all__ = ["CHOICES", "DEFAULT_FOLDER", "Copied", "copy_lessons", "lab_command",
 CHOICES = (*i18n.LANGUAGES, "both")
 #: Where ``cbteach lessons`` and ``cbteach lab`` put the lessons when no folder is given.
 DEFAULT_FOLDER = "cbteach-lessons"
+#: What can happen to a lesson in the folder (:class:`Copied`), in the order they are counted.
+_STATUSES = ("copied", "unchanged", "kept")
 #: The lesson JupyterLab opens first, per language.
 FIRST_LESSON = "00_setup.ipynb"
 
@@ -92,10 +94,11 @@ def _place(shipped: Path, target: Path) -> Copied:
     if not target.exists():
         _copy(shipped, target)
         return Copied(target, "copied")
-    if target.read_bytes() == shipped.read_bytes():
+    lesson = shipped.read_bytes()  # read once: compared with the copy and each fresh one
+    if target.read_bytes() == lesson:
         return Copied(target, "unchanged")
     for earlier in sorted(target.parent.glob(f"{target.stem}.fresh*{target.suffix}")):
-        if earlier.read_bytes() == shipped.read_bytes():
+        if earlier.read_bytes() == lesson:
             return Copied(target, "kept", earlier)  # the fresh copy is already beside it
     fresh = _beside(target)
     _copy(shipped, fresh)
@@ -137,9 +140,6 @@ def describe(report: list[Copied], lang: str | None = None) -> list[str]:
     folder = report[0].path.parent.parent if report else Path(DEFAULT_FOLDER)
     lines.append(i18n.t("lessons.done", lang, folder=folder, **counts))
     return lines
-
-
-_STATUSES = ("copied", "unchanged", "kept")
 
 
 def lab_command(folder: str | Path, lang: str, extra: list[str] | tuple[str, ...] = ()) -> list:
