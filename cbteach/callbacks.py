@@ -10,10 +10,13 @@ per epoch. Two keyword-only arguments are added:
 - ``log``: the EventLog to write to (a new one by default; share one between callbacks);
 - ``explain``: print one translated line per epoch saying what the callback saw and did.
 
-Unlike Keras, a misspelled argument is never accepted: ``ReduceLROnPlateau(fector=0.3)``
-raises ``TypeError`` ("did you mean `factor`?") instead of silently training with 0.1.
-Nor is a value Keras would misuse quietly (``factor=0``, ``patience=-1``, a ``.hdf5`` file,
-a monitor the logs lack, a NaN loss): :mod:`cbteach.validation` says what to write instead.
+Before training cbteach is stricter than Keras: a misspelled argument is never accepted
+(``ReduceLROnPlateau(fector=0.3)`` raises ``TypeError``, "did you mean `factor`?", instead of
+silently training with 0.1), nor is a value Keras would misuse quietly (``factor=0``,
+``patience=-1``, a ``.hdf5`` file): :mod:`cbteach.validation` says what to write instead, and
+docs/STRICTER.md lists every such departure. During training Keras decides, always: a
+missing monitor, a NaN or an infinite value is Keras' to handle, and cbteach explains what
+Keras did with it.
 """
 
 from __future__ import annotations
@@ -54,8 +57,10 @@ class below, its entry here and in :data:`CLASSES`, and its catalog entries."""
 class EarlyStopping(Observed, keras.callbacks.EarlyStopping):
     """Keras' EarlyStopping, recording why it waited, stopped or restored weights.
 
-    Keras decides; each epoch's decision is written as one event into ``log``. A NaN or
-    infinite monitored value stops training at once (as ``keras.callbacks.TerminateOnNaN``).
+    Keras decides; each epoch's decision is written as one event into ``log``. A NaN
+    monitored value is, for Keras, an epoch without improvement (and a NaN first value
+    stays the best for good); the event's note says so and what to add instead
+    (``keras.callbacks.TerminateOnNaN``).
 
     Args:
         monitor: Quantity to be monitored. Defaults to `"val_loss"`.
@@ -74,6 +79,8 @@ class EarlyStopping(Observed, keras.callbacks.EarlyStopping):
             a new one.
         explain: Whether to print one translated line per epoch (keyword-only). Defaults
             to `False`.
+        strict: Whether to refuse, before training, what Keras would misuse (keyword-only;
+            docs/STRICTER.md). Defaults to `True`; `False` only warns.
 
     Example:
 
@@ -85,8 +92,6 @@ class EarlyStopping(Observed, keras.callbacks.EarlyStopping):
 
     _keras_class = keras.callbacks.EarlyStopping
     _last_epoch = 0  # the last epoch seen, for the restore event at the end of training
-    _not_finite_reason = "events.es_not_finite"
-    _missing_reason = "events.stopped_missing"
 
     def _state(self) -> dict:
         return {
@@ -96,14 +101,15 @@ class EarlyStopping(Observed, keras.callbacks.EarlyStopping):
         }
 
     def on_epoch_end(self, epoch, logs=None):
+        logs = logs if logs is not None else {}
         before = self._state()
         stop_before = bool(getattr(self.model, "stop_training", False))
         super().on_epoch_end(epoch, logs)
         after = self._state()
         self._last_epoch = epoch
         stopped = not stop_before and bool(self.model.stop_training)
-        if self._withheld is not None:  # a missing or non-finite value: Keras did not decide
-            _, action, reason = self._withheld
+        if self.monitor not in logs:  # Keras warned and decided nothing
+            action, reason = Action.MISSING, "events.es_missing"
         elif same(before, after) and not stopped:
             action, reason = Action.WARMUP, "events.es_warmup"
         elif not same(after["best"], before["best"]):
@@ -119,20 +125,6 @@ class EarlyStopping(Observed, keras.callbacks.EarlyStopping):
         else:
             action, reason = Action.WAITED, "events.es_waited"
         self._record_wait(epoch, action, reason, logs, before, after)
-
-    def _withhold(self, epoch: int, logs: dict, action: Action, reason: str) -> None:
-        """A NaN or infinite value stops training at once, as keras.callbacks.TerminateOnNaN.
-
-        Such a value means the weights (or the data) are broken: no later epoch can beat
-        the best, so waiting out ``patience`` would only train on broken weights, and a NaN
-        first value would keep Keras from ever stopping. With ``restore_best_weights=True``
-        Keras still puts back the best finite epoch's weights at the end.
-        """
-        if action is Action.NOT_FINITE:
-            action = Action.STOPPED
-            self.model.stop_training = True
-            self.stopped_epoch = epoch
-        super()._withhold(epoch, logs, action, reason)
 
     def on_train_end(self, logs=None):
         restored: list[bool] = []
@@ -184,6 +176,8 @@ class ReduceLROnPlateau(Observed, keras.callbacks.ReduceLROnPlateau):
             a new one.
         explain: Whether to print one translated line per epoch (keyword-only). Defaults
             to `False`.
+        strict: Whether to refuse, before training, what Keras would misuse (keyword-only;
+            docs/STRICTER.md). Defaults to `True`; `False` only warns.
 
     Example:
 
@@ -194,8 +188,6 @@ class ReduceLROnPlateau(Observed, keras.callbacks.ReduceLROnPlateau):
     """
 
     _keras_class = keras.callbacks.ReduceLROnPlateau
-    _not_finite_reason = "events.rlr_not_finite"
-    _missing_reason = "events.stopped_missing"
 
     def _state(self) -> dict:
         return {"best": to_float(self.best), "wait": self.wait, "cooldown": self.cooldown_counter}
@@ -208,14 +200,15 @@ class ReduceLROnPlateau(Observed, keras.callbacks.ReduceLROnPlateau):
         return reduced
 
     def on_epoch_end(self, epoch, logs=None):
+        logs = logs if logs is not None else {}
         before = self._state()
         self._tried_cut, self._new_lr = False, None
         super().on_epoch_end(epoch, logs)
         after = self._state()
-        lr_before = to_float((logs or {}).get("learning_rate"))  # Keras wrote the LR it saw
+        lr_before = to_float(logs.get("learning_rate"))  # Keras wrote the LR it saw
         lr_after = self._new_lr if self._new_lr is not None else lr_before
-        if self._withheld is not None:  # a missing or non-finite value: Keras did not decide
-            _, action, reason = self._withheld
+        if self.monitor not in logs:  # Keras warned and decided nothing
+            action, reason = Action.MISSING, "events.rlr_missing"
         elif self._new_lr is not None:
             action, reason = Action.REDUCED_LR, "events.rlr_reduced"
         elif not same(after["best"], before["best"]):
@@ -238,16 +231,6 @@ class ReduceLROnPlateau(Observed, keras.callbacks.ReduceLROnPlateau):
             lr_before=lr_before,
             lr_after=lr_after,
         )
-
-    def _withhold(self, epoch: int, logs: dict, action: Action, reason: str) -> None:
-        """Write the learning rate into the logs, as Keras does before it decides."""
-        optimizer = self.model.optimizer
-        if hasattr(optimizer, "optimizers"):
-            for inner in optimizer.optimizers:
-                logs[f"learning_rate_{inner.name}"] = to_float(inner.learning_rate)
-        else:
-            logs["learning_rate"] = to_float(optimizer.learning_rate)
-        super()._withhold(epoch, logs, action, reason)
 
 
 class ModelCheckpoint(Observed, keras.callbacks.ModelCheckpoint):
@@ -279,6 +262,8 @@ class ModelCheckpoint(Observed, keras.callbacks.ModelCheckpoint):
             a new one.
         explain: Whether to print one translated line per epoch (keyword-only). Defaults
             to `False`.
+        strict: Whether to refuse, before training, what Keras would misuse (keyword-only;
+            docs/STRICTER.md). Defaults to `True`; `False` only warns.
         write: Whether to write files at all (keyword-only). Defaults to `True`.
 
     Example:
@@ -290,7 +275,7 @@ class ModelCheckpoint(Observed, keras.callbacks.ModelCheckpoint):
     """
 
     _keras_class = keras.callbacks.ModelCheckpoint
-    _own = ("log", "explain", "write")
+    _own = ("log", "explain", "strict", "write")
 
     def __init__(self, *args, write: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -347,6 +332,7 @@ class ModelCheckpoint(Observed, keras.callbacks.ModelCheckpoint):
             )
 
     def on_epoch_end(self, epoch, logs=None):
+        logs = logs if logs is not None else {}
         before = {"best": to_float(self.best)}
         self._saved = []
         super().on_epoch_end(epoch, logs)

@@ -39,9 +39,8 @@ class Action(str, Enum):
     AT_MIN_LR = "at_min_lr"  # patience ran out but the LR was already at min_lr
     SAVED = "saved"  # ModelCheckpoint wrote a file
     SKIPPED = "skipped"  # ModelCheckpoint wrote nothing
-    MISSING = "missing"  # the monitored value was not in the logs
+    MISSING = "missing"  # the monitored value was not in the logs: Keras decided nothing
     WARMUP = "warmup"  # EarlyStopping ignores epochs before start_from_epoch
-    NOT_FINITE = "not_finite"  # the monitored value was NaN or infinite: not handed to Keras
 
 
 @dataclass
@@ -67,6 +66,9 @@ class Event:
         lr_before: the learning rate before this epoch's decision. Defaults to `None`.
         lr_after: the learning rate after it. Defaults to `None`.
         saved_path: the file ModelCheckpoint wrote. Defaults to `None`.
+        note: the catalog key of a second sentence on what Keras did with a NaN or
+            infinite value, and what to write instead (``"events.note_nan_best"``).
+            Defaults to `None`.
 
     Example:
 
@@ -92,6 +94,7 @@ class Event:
     lr_before: float | None = None
     lr_after: float | None = None
     saved_path: str | None = None
+    note: str | None = None
 
     def __post_init__(self) -> None:
         self.action = Action(self.action)
@@ -116,7 +119,11 @@ class Event:
         'epoch 2 · ModelCheckpoint · val_loss 0.3100 improved on best 0.3500 → saved best.keras'
         """
         head = i18n.t("events.head", lang, epoch=self.epoch, callback=self.callback)
-        return f"{head} · {i18n.t(self.reason, lang, **_explain_values(self))}"
+        values = _explain_values(self)
+        line = f"{head} · {i18n.t(self.reason, lang, **values)}"
+        if self.note is not None:
+            line += f" ({i18n.t(self.note, lang, **values)})"
+        return line
 
 
 def first(events: Iterable[Event], action: Action | str, callback: str | None = None):
@@ -404,27 +411,53 @@ class EventLog:
         columns = [f.name for f in fields(Event)]
         return pd.DataFrame([e.to_dict() for e in self.events], columns=columns)
 
-    def explain_table(self, lang: str | None = None):
-        """One row per epoch, one column per callback, each cell the translated explanation.
+    def explain_table(self, lang: str | None = None, *, every_epoch: bool = False):
+        """Each callback's decision on the epochs where something happened, one row an epoch.
+
+        A row is an epoch where some callback did more than wait: a new best, a save, a
+        learning-rate cut, the first epoch at ``min_lr``, a stop, a restore, a missing or
+        non-finite value. The first columns hold the monitored values; then one short column
+        per callback says what it decided ("wait 10/10 → LR 3.0e-03 → 9.0e-04",
+        "wait 20/20 → stop"). Shown in a notebook, no cell is cut short. ``explain()``
+        has the whole sentence behind each cell.
 
         Args:
             lang: ``"ko"`` or ``"en"``. Defaults to `None` (the language in use).
+            every_epoch: a row for every epoch, quiet ones too. Defaults to `False`.
+
+        Returns:
+            A pandas DataFrame indexed by epoch.
 
         Example:
 
         >>> log = EventLog()
-        >>> log.append(Event(2, "ModelCheckpoint", "saved", "events.mc_saved_first", "val_loss"))
-        >>> list(log.explain_table("en").columns)
-        ['ModelCheckpoint']
+        >>> log.append(Event(2, "ModelCheckpoint", "saved", "events.mc_saved_first", "val_loss",
+        ...                  value=0.31, saved_path="ckpt/best.keras"))
+        >>> log.explain_table("en").to_dict("records")
+        [{'val_loss': '0.3100', 'ModelCheckpoint': 'saved best.keras'}]
         """
         import pandas as pd
 
         rows: dict[int, dict[str, str]] = {}
+        happened: set[int] = set()
+        previous: dict[str, str] = {}
         for e in self.events:
-            cell = rows.setdefault(e.epoch, {})
-            line = i18n.t(e.reason, lang, **_explain_values(e))
-            cell[e.callback] = f"{cell[e.callback]} / {line}" if e.callback in cell else line
-        frame = pd.DataFrame.from_dict(rows, orient="index").sort_index()
+            row = rows.setdefault(e.epoch, {})
+            if e.value is not None and e.monitor not in row:
+                row[e.monitor] = i18n.number(e.value)
+            cell = _decision_cell(e, lang)
+            row[e.callback] = f"{row[e.callback]} · {cell}" if e.callback in row else cell
+            quiet = e.action.value in _QUIET or (
+                e.action.value == "at_min_lr" and previous.get(e.callback) == "at_min_lr"
+            )  # the first epoch at min_lr is news; the next ones are not
+            if every_epoch or not quiet:
+                happened.add(e.epoch)
+            previous[e.callback] = e.action.value
+        monitors = list(dict.fromkeys(e.monitor for e in self.events if e.value is not None))
+        callbacks = list(dict.fromkeys(e.callback for e in self.events))
+        records = {epoch: rows[epoch] for epoch in sorted(happened)}
+        frame = pd.DataFrame.from_dict(records, orient="index", columns=monitors + callbacks)
+        frame = _whole_cells(frame.fillna(""))
         frame.index.name = i18n.t("common.epoch_column", lang)
         return frame
 
@@ -507,3 +540,59 @@ def _explain_values(event: Event) -> dict:
         values[name] = i18n.lr(values[name])
     values["resume_epoch"] = event.epoch + (event.cooldown_counter or 0)
     return values
+
+
+# ------------------------------------------------------------------ explain_table's cells
+#: Actions (by value) that leave no row in explain_table on their own: the callback waited.
+_QUIET = {"waited", "cooldown", "skipped", "warmup"}
+#: The short form of each action (by value) in the ``plots`` catalog: ``plots.table_<form>``.
+_CELLS = {
+    "improved": "improved",
+    "waited": "waited",
+    "stopped": "stopped",
+    "restored": "restored",
+    "reduced_lr": "cut",
+    "cooldown": "cooldown",
+    "at_min_lr": "at_min_lr",
+    "saved": "saved",
+    "skipped": "skipped",
+    "missing": "missing",
+    "warmup": "warmup",
+}
+
+
+def _decision_cell(event: Event, lang: str | None) -> str:
+    """What ``event`` decided, in a few words ("wait 3/3 → stop"), from the plots catalog."""
+    values = _explain_values(event)
+    wait = event.wait_after
+    if event.action.value == "reduced_lr" and event.wait_before is not None:
+        wait = event.wait_before + 1  # the count that reached patience, before the reset
+    values["wait"] = wait
+    values["file"] = os.path.basename(event.saved_path or "")
+    form = _CELLS.get(event.action.value)
+    if form is None:  # an action without a short form: the whole sentence
+        return i18n.t(event.reason, lang, **values)
+    return i18n.t(f"plots.table_{form}", lang, **values)
+
+
+def _whole_cells(frame):
+    """``frame`` as a DataFrame whose notebook display never cuts a cell short."""
+    import pandas as pd
+
+    class DecisionTable(pd.DataFrame):
+        """A DataFrame shown whole: ``display.max_colwidth`` and ``max_rows`` lifted."""
+
+        @property
+        def _constructor(self):
+            return DecisionTable
+
+        def _repr_html_(self):
+            with pd.option_context("display.max_colwidth", None, "display.max_rows", None):
+                return super()._repr_html_()
+
+        def __repr__(self) -> str:
+            whole = ("display.max_colwidth", None, "display.max_rows", None)
+            with pd.option_context(*whole, "display.max_columns", None, "display.width", 10_000):
+                return super().__repr__()
+
+    return DecisionTable(frame)

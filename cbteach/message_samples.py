@@ -1,16 +1,31 @@
-"""Sample values for the review sheet (:mod:`cbteach.messages`): one realistic value per
-placeholder name, and per-key values where a sentence needs another kind of value.
+"""Sample values for the review sheet (:mod:`cbteach.messages`).
 
-Data only: :mod:`cbteach.messages` renders with it.
+First, :func:`observed`: the values cbteach's own code passes to the catalog while it replays
+the shipped recordings and small curves through real callbacks, judges exercise answers on
+them and refuses bad inputs. So a rendered sentence is one a learner can really meet, with
+numbers Keras really produced, and a new catalog key that a replay reaches needs no
+hand-typed value. Then, for keys no scenario reaches (a live Retrain, a failed download, a
+Colab restart), hand-typed values: one per placeholder name (:data:`SAMPLES`), and per key
+where a sentence needs another kind of value (:data:`OVERRIDES`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import dataclasses
+import functools
+import io
+import types
+import warnings
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from cbteach import i18n
 
-__all__ = ["OVERRIDES", "SAMPLES"]
+if TYPE_CHECKING:
+    from cbteach.run import Run
+
+__all__ = ["OVERRIDES", "SAMPLES", "observed"]
 
 
 def _piece(key: str, **values: object) -> Callable[[str], str]:
@@ -51,6 +66,7 @@ SAMPLES: dict[str, object] = {
     "filepath": "weights.{epoch:02d}-{val_loss:.2f}.hdf5",
     "files": _piece("summary.n_files_many", count=6),
     "fixed": "weights.{epoch:02d}-{val_loss:.2f}.weights.h5",
+    "file": "ckpt/weights.07-0.21.weights.h5",
     "floor": "1.0e-05",
     "folder": "/home/me/project",
     "function": "train()",
@@ -107,18 +123,29 @@ SAMPLES: dict[str, object] = {
     "source": "mnist",
     "span": _piece("summary.n_epochs_many", count=20),
     "start": 5,
+    "steps": 1719,
     "stopped": 5,
     "total": 100,
     "val_accuracy": 0.9612,
     "val_loss": 0.2264,
     "valid": "cnn, mlp",
     "value": "0.2264",
+    "wait": 2,
     "wait_after": 2,
     "weights": "weights.{epoch:02d}-{val_loss:.2f}.weights.h5",
     "where": _piece("summary.at_epochs_many", epochs="17, 20, 23"),
 }
 
-_WHERE_COOLDOWN = _piece("summary.at_epochs_many", epochs="4, 7, 10")
+_RETRAIN = _piece("widgets.retrain_label", index=1, patience=5)
+_FACTOR_REFUSED = _piece("validation.factor_too_big", value=1.5)
+_ONE_HOT = {"name": "data.y_train", "value": "shape (4000, 10), dtype float64"}
+
+
+def _one_hot_refused(lang: str) -> str:
+    return "ValueError: " + i18n.t("validation.labels_bad", lang, **_ONE_HOT)
+
+
+_ONE_HOT_REFUSED = _one_hot_refused
 
 #: Per-key values where a name needs a different kind of value than :data:`SAMPLES` gives.
 OVERRIDES: dict[str, dict[str, object]] = {
@@ -132,8 +159,11 @@ OVERRIDES: dict[str, dict[str, object]] = {
     "callbacks.removed_period": {"callback": "ModelCheckpoint", "name": "period"},
     "callbacks.removed_epsilon": {"callback": "ReduceLROnPlateau", "name": "epsilon"},
     "checkpoints.temporary_file": {"path": "ckpt/.tmp-4711-best.keras"},
-    "checkpoints.unknown_suffix": {"path": "ckpt/best.hdf5"},
     "colab.restart": {"names": "keras 3.10.0 → 3.15.1"},
+    "colab.install_failed": {
+        "names": "keras>=3.15,<3.16, koreanize-matplotlib>=0.1.1,<0.2",
+        "path": "/tmp/cbteach-colab-pip.log",
+    },
     "lessons.missing": {"where": "site-packages/cbteach/lessons"},
     "lessons.bad_lang": {"got": "'kr'", "choices": "ko, en, both"},
     "lessons.kept": {
@@ -147,82 +177,17 @@ OVERRIDES: dict[str, dict[str, object]] = {
     "cli.epoch_line": {"epoch": 7, "epochs": 50},
     "data.keras": {"n_train": "55,000", "n_val": "5,000", "n_test": "10,000"},
     "data.bad_source": {"source": "'mnist'"},
-    "events.es_warmup": {"value": "0.4123"},
-    "events.es_first": {"value": "0.4123", "wait_after": 0},
-    "events.es_first_below_baseline": {"value": "0.4123", "wait_after": 1},
-    "events.es_improved": {"value": "0.2148", "best_before": "0.2245", "wait_after": 0},
-    "events.es_improved_below_baseline": {
-        "value": "0.2410",
-        "best_before": "0.2512",
-        "wait_after": 4,
-    },
-    "events.es_stopped": {"wait_after": 3},
-    "events.es_restored": {"best_after": "0.2148"},
-    "events.rlr_first": {"value": "0.4123", "wait_after": 0, "lr_after": "1.0e-03"},
-    "events.rlr_improved": {
-        "value": "0.2148",
-        "best_before": "0.2245",
-        "wait_after": 0,
-        "lr_after": "1.0e-03",
-    },
-    "events.rlr_waited": {"lr_after": "1.0e-03"},
-    "events.rlr_reduced": {"value": "0.2301", "best_epoch": 6},
-    "events.rlr_cooldown": {"wait_after": 0},
-    "events.rlr_at_min_lr": {"lr_after": "3.0e-05", "patience": 2, "wait_after": 3},
-    "events.mc_saved_first": {"value": "0.4123"},
-    "events.mc_saved_improved": {"value": "0.2148", "best_before": "0.2245"},
     "events.mc_saved_batch": {"saved_path": "ckpt/weights.02-b8.weights.h5"},
-    "events.es_not_finite": {"value": "nan", "wait_after": 0},
-    "events.rlr_not_finite": {"value": "nan", "wait_after": 0, "patience": 1},
-    "events.mc_not_finite": {"value": "nan"},
-    "events.mc_stopped_missing": {"monitor": "val_acc"},
-    "events.stopped_missing": {"monitor": "val_acc"},
     "events.event_line_broken": {"path": "demo-out/events.jsonl"},
-    "exercises.class_not_instance": {"name": "EarlyStopping"},
     "exercises.build_failed": {
         "error": "TypeError",
-        "message": "EarlyStopping has no argument `patienc` — did you mean `patience`?",
+        "message": _piece(
+            "callbacks.unknown_argument", callback="EarlyStopping", name="patienc", close="patience"
+        ),
     },
-    "exercises.not_callbacks": {"got": "10"},
-    "exercises.duplicate_callback": {"count": 2},
-    "exercises.missing_callback": {"got": "ModelCheckpoint", "kind": "EarlyStopping"},
-    "exercises.missing_monitor": {"monitor": "val_acc"},
-    "exercises.format_failed": {"path": "ckpt/{epoch:02d}-{val_acc:.2f}.keras"},
     "exercises.replay_failed": {"message": "mode 'auto' cannot tell the direction of val_auc"},
-    "exercises.monitor_ok": {"callback": "ModelCheckpoint"},
-    "exercises.monitor_wrong": {"monitor": "loss"},
-    "exercises.direction_min_ok": {"mode": "auto"},
-    "exercises.direction_max_ok": {"monitor": "val_accuracy", "mode": "auto"},
-    "exercises.direction_should_be_min": {"mode": "max"},
-    "exercises.direction_should_be_max": {"monitor": "val_accuracy", "mode": "min"},
-    "exercises.es_stop_ok": {"epoch": 10},
-    "exercises.es_stop_late": {"epoch": 27},
-    "exercises.es_restore_missing": {"epoch": 27},
-    "exercises.es_best_ok": {"epoch": 7, "value": "0.2148"},
-    "exercises.rlr_cuts_ok": {"count": 3, "epochs": "17, 20, 23"},
     "exercises.rlr_cuts_few": {"count": 1, "epochs": "17", "need": 3},
-    "exercises.rlr_floor_broken": {"epoch": 29},
-    "exercises.mc_epoch_ok": {"example": "weights.07-0.21.weights.h5"},
-    "exercises.mc_epoch_missing": {"path": "best.weights.h5"},
-    "exercises.mc_saves_ok": {"count": 5, "epochs": "1, 2, 3, 5, 7"},
-    "exercises.mc_saves_wrong": {"saved": "1, 2, 3, 5, 7, 9", "expected": "1, 2, 3, 5, 7"},
-    "exercises.mc_distinct_ok": {"count": 5},
-    "exercises.mc_overwrite": {"count": 5, "names": 1},
-    "exercises.path_ok": {"path": "/home/me/project/weights.07-0.21.weights.h5"},
     "exercises.path_glued": {"name": "weights.{epoch:02d}-{val_loss:.2f}.weights.h5"},
-    "exercises.factor_ok": {"factor": 0.3},
-    "exercises.factor_wrong": {"expected": 0.3},
-    "exercises.patience_ok": {"patience": 20},
-    "exercises.patience_wrong": {"patience": 0, "expected": 20},
-    "exercises.cut_ok": {"epoch": 17},
-    "exercises.cut_wrong": {"epoch": 17, "after": "3.0e-04", "ratio": 0.1, "expected": 0.3},
-    "exercises.cut_none": {"epochs": 100},
-    "exercises.agree_ok": {"stopped": 27, "restored": 7, "saved": 7},
-    "exercises.agree_wrong": {"stopped": 27, "restored": 7, "saved": 27},
-    "exercises.predict_count": {"need": 3, "got": 2},
-    "exercises.predict_bad_type": {"got": "'7'"},
-    "exercises.predict_ok": {"epoch": 5},
-    "exercises.predict_late": {"guess": 6},
     "exercises.trained_not_run": {"got": "History"},
     "exercises.trained_not_data": {"got": "None"},
     "exercises.trained_restored_ok": {"epoch": 7},
@@ -238,7 +203,17 @@ OVERRIDES: dict[str, dict[str, object]] = {
     },
     "exercises.trained_eval_failed": {"message": "Input 0 of layer 'dense' is incompatible"},
     "models.unknown": {"name": "'resnet'"},
+    "predictions.unknown": {"name": "'stop'", "keys": "es_stop, rlr_second_lr"},
+    "predictions.too_low": {"guess": 8, "answer": 10},
+    "predictions.too_high": {"guess": 12, "answer": 10},
+    "predictions.wrong": {"guess": 8, "answer": 10},
+    "predictions.rlr_second_lr_why": {"start": "1.0e-03", "first": "5.0e-04", "answer": "2.5e-04"},
+    "predictions.es_stop_why": {"best_epoch": 7, "answer": 10},
     "plots.title_named": {"name": "overfit"},
+    "plots.table_cut": {"wait": 3, "patience": 3},
+    "plots.table_stopped": {"wait": 3, "patience": 3},
+    "plots.table_at_min_lr": {"wait": 5, "patience": 3, "lr_after": "1.0e-05"},
+    "plots.wait_beyond_legend": {"wait": 12},
     "plots.curve_train": {"name": "loss"},
     "plots.curve_val": {"name": "val_loss"},
     "plots.best_so_far_of": {"callbacks": "EarlyStopping, ModelCheckpoint"},
@@ -246,97 +221,14 @@ OVERRIDES: dict[str, dict[str, object]] = {
     "plots.stop_note": {"epoch": 27},
     "plots.compare_stopped": {"epoch": 12},
     "plots.compare_ran_all": {"epochs": 100},
-    "summary.no_callbacks": {"epochs": 40},
-    "summary.epochs_ran": {"epochs": 8, "planned": 40},
-    "summary.epochs_ran_all": {"epochs": 60},
-    "summary.watch_min": {"callbacks": "EarlyStopping, ReduceLROnPlateau, ModelCheckpoint"},
-    "summary.watch_max": {"callbacks": "EarlyStopping", "monitor": "val_accuracy", "mode": "max"},
-    "summary.watch_loss_maximised": {"mode": "max"},
-    "summary.watch_accuracy_minimised": {"monitor": "val_accuracy", "mode": "min"},
-    "summary.es_stopped": {"epoch": 27, "patience": 20},
-    "summary.es_stopped_baseline": {"epoch": 12, "patience": 3, "best_epoch": 7},
-    "summary.es_kept_last": {"epoch": 12},
-    "summary.es_cut_short": {"epochs": 8, "planned": 40},
-    "summary.es_never": {"epochs": 100},
-    "summary.rlr_cuts": {"start": "3.0e-03", "last": "2.7e-04"},
-    "outcome.stopped": {"epoch": 12, "best": "0.2148", "wait": 5, "patience": 5},
-    "outcome.waiting": {"wait": 2, "patience": 5, "best": "0.2148", "best_epoch": 7},
-    "outcome.missed_better": {"epoch": 55, "value": "0.0729", "best": "0.1100", "best_epoch": 20},
-    "outcome.missed_never": {"best": "0.2148", "best_epoch": 7, "later": 88},
-    "outcome.running": {"epoch": 9, "planned": 30},
-    "summary.rlr_none": {"patience": 10, "lr": "1.0e-03"},
-    "summary.rlr_cooldown": {"where": _WHERE_COOLDOWN},
-    "summary.rlr_at_min_lr": {"where": _piece("summary.at_epochs_many", epochs="29, 31, 33")},
-    "summary.rlr_at_min_lr_only": {
-        "where": _piece("summary.at_epochs_many", epochs="9, 11, 13"),
-        "lr": "1.0e-05",
-    },
-    "summary.mc_saved": {"epoch": 7},
-    "summary.mc_saved_replay": {"epoch": 7},
-    "summary.mc_every": {
-        "files": _piece("summary.n_files_many", count=100),
-        "epoch": 100,
-        "path": "weights.100-0.62.keras",
-    },
-    "summary.mc_every_replay": {
-        "files": _piece("summary.n_files_many", count=100),
-        "epoch": 100,
-        "path": "weights.100-0.62.keras",
-    },
-    "summary.mc_saved_same": {"path": "best.keras", "count": 6, "epoch": 17},
-    "summary.mc_saved_same_replay": {"path": "best.keras", "count": 6, "epoch": 17},
-    "summary.mc_every_same": {"path": "best.keras", "count": 100, "epoch": 100},
-    "summary.mc_every_same_replay": {"path": "best.keras", "count": 100, "epoch": 100},
-    "summary.n_epochs_one": {"count": 1},
-    "summary.n_epochs_many": {"count": 20},
-    "summary.n_files_one": {"count": 1},
-    "summary.n_files_many": {"count": 6},
-    "summary.at_epochs_one": {"epochs": "17"},
-    "summary.at_epochs_many": {"epochs": "17, 20, 23"},
-    "summary.missing_stopped": {"monitor": "val_acc", "epoch": 1},
-    "summary.es_stopped_not_finite": {"epoch": 3, "value": "nan", "best_epoch": 2},
     "training.retrainer_fixed": {"names": "learning_rate"},
-    "validation.mode_unknown": {"callback": "ReduceLROnPlateau", "mode": "'minimum'"},
-    "validation.mode_close": {"callback": "ReduceLROnPlateau", "mode": "'minimum'", "close": "min"},
     "validation.monitor_not_text": {"monitor": "0.2"},
-    "validation.not_a_number": {
-        "callback": "ReduceLROnPlateau",
-        "name": "factor",
-        "value": "'0.3'",
-        "example": 0.3,
-    },
-    "validation.count_not_whole": {"name": "patience", "value": 2.5, "example": 3},
-    "validation.count_negative": {"name": "patience", "value": -1, "example": 3},
-    "validation.min_delta_negative": {"value": -0.01},
-    "validation.factor_too_big": {"value": 1.5},
-    "validation.factor_not_positive": {"value": 0},
-    "validation.min_lr_negative": {"value": -1e-05},
-    "validation.filepath_not_text": {"value": "None"},
-    "validation.pattern_broken": {"filepath": "'weights.{epoch:02d.keras'"},
-    "validation.pattern_empty": {"filepath": "'weights.{}.keras'", "placeholder": "{}"},
-    "validation.pattern_spec": {
-        "filepath": "'weights.{epoch:.2f}.keras'",
-        "placeholder": "{epoch:.2f}",
-        "fixed": "{epoch:02d}",
-    },
-    "validation.suffix_model": {
-        "filepath": "'weights.{epoch:02d}.hdf5'",
-        "fixed": "weights.{epoch:02d}.keras",
-        "weights": "weights.{epoch:02d}.weights.h5",
-    },
-    "validation.save_freq_bad": {"value": "'batch'"},
-    "validation.batch_without_batches": {"filepath": "'ckpt/{epoch:02d}-{batch}.keras'"},
     "validation.val_at_batches": {
         "filepath": "'ckpt/{epoch:02d}-{val_loss:.2f}.keras'",
         "placeholder": "{val_loss:.2f}",
         "fixed": "{loss:.2f}",
     },
     "validation.monitor_at_batches": {"fixed": "loss"},
-    "validation.legacy_h5": {
-        "filepath": "'best.h5'",
-        "fixed": "best.keras",
-        "weights": "best.weights.h5",
-    },
     "validation.no_separator": {
         "filepath": "'/home/me/projectweights.{epoch:02d}.keras'",
         "name": "projectweights.{epoch:02d}.keras",
@@ -360,20 +252,17 @@ OVERRIDES: dict[str, dict[str, object]] = {
     "validation.folder_is_file": {"folder": "notes.txt", "name": "best.keras"},
     "validation.folder_not_writable": {"folder": "/usr/share", "name": "best.keras"},
     "validation.auto_mode": {"monitor": "val_auc"},
-    "validation.stops_at_epoch": {"epoch": 1},
     "validation.monitor_no_validation": {"fixed": "loss"},
-    "validation.monitor_missing": {"monitor": "val_los", "close": "val_loss"},
     "validation.monitor_missing_no_match": {"monitor": "val_auc", "example": "val_loss"},
     "validation.train_fit_only": {"name": "validation_split"},
     "validation.whole_at_least_one": {"name": "epochs", "value": 0, "example": 10},
     "validation.learning_rate_bad": {"value": -0.001},
-    "validation.labels_bad": {"name": "y_train", "value": "one-hot rows of shape (4000, 10)"},
     "widgets.run_recorded": {"name": "overfit", "epochs": 100},
-    "widgets.run_given": {"name": "retrain 1", "epochs": 27},
+    "widgets.run_given": {"name": _RETRAIN, "epochs": 27},
     "widgets.retrain_label": {"patience": 5},
     "widgets.status_replayed": {"name": "overfit"},
-    "widgets.status_live": {"name": "retrain 1", "ms": 8},
-    "widgets.status_error": {"error": "ReduceLROnPlateau: factor=1.5 would not lower the LR"},
+    "widgets.status_live": {"name": _RETRAIN, "ms": 8},
+    "widgets.status_error": {"error": _FACTOR_REFUSED},
     "widgets.status_training": {"epochs": 40},
     "widgets.status_epoch": {"epoch": 3, "epochs": 40},
     "widgets.status_finished": {"epochs": 27, "planned": 40, "folder": "notebook-out/run-3"},
@@ -382,12 +271,12 @@ OVERRIDES: dict[str, dict[str, object]] = {
         "planned": 40,
         "folder": "notebook-out/run-3",
     },
-    "widgets.status_failed_retry": {"error": "ValueError: y_train holds one-hot rows"},
+    "widgets.status_failed_retry": {"error": _ONE_HOT_REFUSED},
     "widgets.status_draw_failed": {"error": "ValueError: no epochs"},
     "widgets.status_pinned": {"label": "overfit · EarlyStopping(patience=5)"},
     "widgets.status_compared": {"count": 3},
     "widgets.error_auto_mode": {"monitor": "val_acc"},
-    "widgets.error_settings": {"error": "ReduceLROnPlateau: factor=1.5 would not lower the LR"},
+    "widgets.error_settings": {"error": _FACTOR_REFUSED},
     "widgets.error_unknown_control": {
         "name": "pateince",
         "valid": "run, monitor, mode, es_patience, …",
@@ -408,3 +297,273 @@ OVERRIDES: dict[str, dict[str, object]] = {
     "workbook.plan_gpu": {"epochs": 30, "data": _piece("workbook.data_auto")},
     "workbook.bad_fast": {"value": "maybe"},
 }
+
+
+# ---------------------------------------------------------------------- observed samples
+# The sheet's values come first from what cbteach's own code passes to the catalog while it
+# replays the shipped recordings and a few small curves through real callbacks, judges the
+# exercises on them, and refuses a few bad inputs. Hand-typed values (SAMPLES, OVERRIDES)
+# fill in only the keys no scenario reaches (a live Retrain, a download that failed, ...).
+
+
+def _attempt(action: Callable[..., object], *args: object, **kwargs: object) -> object:
+    """``action(*args, **kwargs)``, or None when it raises: a failed scenario shows nothing."""
+    try:
+        return action(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - the sheet renders what worked
+        return None
+
+
+def _curve(val_loss: Sequence[float], name: str = "curve") -> Run:
+    """A recorded run of ``val_loss`` (and a falling ``loss``), to replay like the real ones."""
+    from cbteach.events import EventLog
+    from cbteach.run import Run
+
+    epochs = len(val_loss)
+    history = {
+        "loss": [1.0 / (e + 1) for e in range(epochs)],
+        "val_loss": [float(v) for v in val_loss],
+    }
+    return Run(
+        history=history, events=EventLog(), name=name, learning_rate=1e-3, planned_epochs=epochs
+    )
+
+
+def _cut(run: Run, epochs: int) -> Run:
+    """``run`` as if training had been cancelled after ``epochs`` epochs."""
+    history = {k: list(v[:epochs]) for k, v in run.history.items()}
+    planned = run.planned_epochs or run.epochs
+    return dataclasses.replace(
+        run, history=history, lrs=list(run.lrs[:epochs]), planned_epochs=planned
+    )
+
+
+def _live(run: Run) -> Run:
+    """A replay summarised as a live run is (same events, no replay caveat)."""
+    return dataclasses.replace(run, replay_of=None, caveats=[])
+
+
+def _replays() -> list[Run]:
+    """The runs the sheet reads: each shipped recording and small curves, replayed for real."""
+    from cbteach import recorded
+    from cbteach.callbacks import EarlyStopping as ES
+    from cbteach.callbacks import ModelCheckpoint as MC
+    from cbteach.callbacks import ReduceLROnPlateau as RLR
+    from cbteach.replay import replay
+
+    overfit, plateau, accuracy = (recorded.load(n) for n in ("overfit", "plateau", "accuracy"))
+    named = "ckpt/weights.{epoch:02d}-{val_loss:.2f}.weights.h5"
+    rising = [0.5, 0.48, 0.46, 0.45, 0.44, 0.45, 0.43, 0.42]
+    scenarios = [
+        (overfit, lambda: [ES(patience=3, restore_best_weights=True)]),
+        (
+            overfit,
+            lambda: [
+                MC(named, save_best_only=True, save_weights_only=True),
+                RLR(factor=0.3, patience=10),
+                ES(patience=20, restore_best_weights=True),
+            ],
+        ),
+        (plateau, lambda: [RLR(patience=2, cooldown=2)]),
+        (plateau, lambda: [RLR(patience=2, cooldown=1)]),
+        (plateau, lambda: [RLR(patience=3, cooldown=20)]),
+        (overfit, lambda: [RLR(factor=0.3, patience=2, min_lr=1e-5)]),
+        (_curve([0.5, 0.6, 0.7, 0.8, 0.9, 1.0]), lambda: [RLR(patience=1, min_lr=1e-3)]),
+        (plateau, lambda: [RLR(patience=100)]),
+        (accuracy, lambda: [ES(monitor="val_accuracy", patience=3)]),
+        (overfit, lambda: [ES(monitor="val_loss", mode="max", patience=3)]),
+        (accuracy, lambda: [ES(monitor="val_accuracy", mode="min", patience=3)]),
+        (_curve(rising), lambda: [ES(patience=3, baseline=0.4)]),
+        (overfit, lambda: [ES(patience=3, start_from_epoch=5)]),
+        (overfit, lambda: [ES(patience=5, restore_best_weights=False)]),
+        (plateau, lambda: [ES(patience=100, restore_best_weights=True)]),
+        (overfit, lambda: [MC("ckpt/weights.{epoch:02d}-{val_loss:.2f}.keras")]),
+        (overfit, lambda: [MC("ckpt/best.keras", save_best_only=True)]),
+        (overfit, lambda: [MC("ckpt/best.keras")]),
+        (overfit, lambda: [MC("best.keras", save_best_only=True, initial_value_threshold=0.01)]),
+        (overfit, lambda: [RLR(factor=0.3, patience=2, cooldown=2)]),
+        (_cut(overfit, 8), lambda: [ES(patience=20)]),
+        (_cut(overfit, 8), lambda: [RLR(patience=10)]),
+        (_curve([float("nan"), 0.4, 0.3, 0.2, 0.1]), lambda: [ES(patience=2)]),
+        (_curve([float("nan"), 0.4, 0.3, 0.2, 0.1]), lambda: [RLR(patience=2)]),
+        (_curve([float("nan"), 0.4, 0.3]), lambda: [MC("ckpt/best.keras", save_best_only=True)]),
+        (_curve([0.5, 0.4, float("nan"), 0.3, float("inf")]), lambda: [ES(patience=2)]),
+        (_curve([0.5, float("inf"), 0.3]), lambda: [RLR(patience=1)]),
+        (_curve([0.5, float("nan"), 0.3]), lambda: [MC("ckpt/best.keras", save_best_only=True)]),
+        (overfit, lambda: [ES(monitor="val_acc", mode="max", patience=3)]),
+        (overfit, lambda: [RLR(monitor="val_acc", mode="max", patience=3)]),
+        (overfit, lambda: [MC("ckpt/best.keras", monitor="val_acc", mode="max")]),
+    ]
+    runs = []
+    for recording, make in scenarios:
+        run = _attempt(lambda r, m: replay(r, m()), recording, make)
+        if run is None:  # a scenario the callbacks refuse shows nothing
+            continue
+        runs.append(run)
+        if run.caveats or run.replay_of is not None:
+            runs.append(_live(run))
+    return runs
+
+
+def _exercises(lang: str) -> None:
+    """Judge right and wrong answers to the exercises, so their lines carry real values."""
+    import keras
+
+    from cbteach import exercises as ex
+    from cbteach.callbacks import EarlyStopping as ES
+    from cbteach.callbacks import ModelCheckpoint as MC
+    from cbteach.callbacks import ReduceLROnPlateau as RLR
+
+    named = "checkpoints/{epoch:02d}-{val_accuracy:.3f}.weights.h5"
+    notes = "/home/me/project/weights.{epoch:02d}-{val_loss:.2f}.weights.h5"
+    glued = "/home/me/projectweights.{epoch:02d}-{val_loss:.2f}.weights.h5"
+    answers = [
+        (ex.check_early_stopping, lambda: ES(patience=3, restore_best_weights=True)),
+        (ex.check_early_stopping, lambda: ES(patience=20)),
+        (ex.check_early_stopping, lambda: ES(patience=200)),
+        (ex.check_early_stopping, lambda: ES(patience=5, restore_best_weights=True)),
+        (ex.check_early_stopping, lambda: ES(monitor="loss", patience=3)),
+        (ex.check_early_stopping, lambda: ES(monitor="val_acc", mode="max")),
+        (ex.check_early_stopping, lambda: [ES(), ES()]),
+        (ex.check_early_stopping, ES),
+        (ex.check_early_stopping, lambda: ES(patience=1, restore_best_weights=True)),
+        (ex.check_early_stopping, lambda: 10),
+        (ex.check_early_stopping, lambda: RLR()),
+        (ex.check_lr_plateau, lambda: RLR(factor=0.2, patience=2, min_lr=1e-5)),
+        (ex.check_lr_plateau, lambda: RLR(patience=10)),
+        (ex.check_lr_plateau, lambda: RLR(patience=100)),
+        (ex.check_lr_plateau, lambda: RLR(factor=0.2, patience=20)),
+        (ex.check_lr_plateau, lambda: RLR(factor=0.2, patience=2)),
+        (ex.check_lr_plateau, lambda: RLR(monitor="val_loss", mode="max", patience=2)),
+        (
+            ex.check_checkpoint,
+            lambda: MC(named, monitor="val_accuracy", save_best_only=True, save_weights_only=True),
+        ),
+        (ex.check_checkpoint, lambda: MC("best.weights.h5", save_weights_only=True)),
+        (ex.check_checkpoint, lambda: MC(named, monitor="val_accuracy", mode="min")),
+        (ex.check_checkpoint, lambda: MC("checkpoints/{epoch:02d}-{val_acc:.2f}.keras")),
+        (
+            ex.check_combined,
+            lambda: [
+                keras.callbacks.ModelCheckpoint(notes, save_best_only=True, save_weights_only=True),
+                keras.callbacks.ReduceLROnPlateau(factor=0.3, patience=10),
+                keras.callbacks.EarlyStopping(patience=20, restore_best_weights=True),
+            ],
+        ),
+        (
+            ex.check_combined,
+            lambda: [
+                keras.callbacks.ModelCheckpoint(glued, save_weights_only=True),
+                keras.callbacks.ReduceLROnPlateau(fector=0.3, patienc=10),
+                keras.callbacks.EarlyStopping(patience=10),
+            ],
+        ),
+        (
+            ex.check_combined,
+            lambda: [
+                keras.callbacks.ModelCheckpoint(notes, save_weights_only=True),
+                keras.callbacks.ReduceLROnPlateau(factor=0.3, patience=200),
+                keras.callbacks.EarlyStopping(patience=20, restore_best_weights=True),
+            ],
+        ),
+    ]
+    for check, answer in answers:
+        _attempt(check, answer, lang=lang)
+    for guesses in ((5, 5, 9), (4, 6, 9), (5, 5, "nine"), (5, 5)):
+        _attempt(ex.check_prediction, *guesses, lang=lang)
+
+
+def _refusals() -> None:
+    """Bad inputs that cbteach refuses with a catalog sentence, in the language in use."""
+    import numpy as np
+
+    from cbteach import checkpoints, data
+    from cbteach.callbacks import EarlyStopping as ES
+    from cbteach.callbacks import ModelCheckpoint as MC
+    from cbteach.callbacks import ReduceLROnPlateau as RLR
+
+    one_hot = np.eye(10)[np.arange(4000) % 10]
+    named = "ckpt/{epoch:02d}-{val_loss:.2f}.keras"
+    refused = [
+        lambda: RLR(mode="minimum"),
+        lambda: RLR(mode="maximum_value"),
+        lambda: ES(monitor=0.2),
+        lambda: ES(patience=2.5),
+        lambda: ES(patience=-1),
+        lambda: ES(min_delta=-0.01),
+        lambda: RLR(factor=1.5),
+        lambda: RLR(factor=0),
+        lambda: RLR(min_lr=-1e-5),
+        lambda: RLR(factor="0.3"),
+        lambda: MC(None),
+        lambda: MC("weights.{epoch:02d.keras"),
+        lambda: MC("weights.{}.keras"),
+        lambda: MC("best.keras", save_freq="batch"),
+        lambda: MC("ckpt/{epoch:02d}-{batch}.keras"),
+        lambda: MC(named, save_freq=100),
+        lambda: MC("ckpt/{epoch:02d}-{batch}.keras", save_best_only=True, save_freq=100),
+        lambda: MC("best.h5"),
+        lambda: MC("weights.{val_loss:02d}.keras"),
+        lambda: MC("weights.{epoch:02d}-{val_loss:.2f}.hdf5"),
+        lambda: MC("weights.{epoch:02d}-{val_loss:.2f}.hdf5 =", save_weights_only=True),
+        lambda: checkpoints.load("ckpt/weights.07-0.21.hdf5"),
+        lambda: data.check_labels(
+            types.SimpleNamespace(y_train=one_hot, y_val=np.arange(500) % 10)
+        ),
+    ]
+    for refuse in refused:
+        _attempt(refuse)  # the refusal is the point
+
+
+@functools.cache
+def observed(lang: str) -> dict[str, dict[str, object]]:
+    """The values cbteach's code really fills each catalog key with, in ``lang``.
+
+    Each key gets the values of the first time a scenario (a replay of a shipped
+    recording or of a small curve through real callbacks, an exercise judged on one, a bad
+    input refused) printed it; an explain line's values also hold ``__head__``, the values of
+    the head printed before it. Keys that no scenario prints are absent.
+
+    Args:
+        lang: ``"ko"`` or ``"en"``.
+
+    Example:
+
+    >>> observed("en")["events.es_stopped"]["wait_after"]
+    3
+    """
+    from cbteach import outcome, summary
+
+    lang = i18n.resolve(lang)
+    seen: dict[str, dict[str, object]] = {}
+    head: dict[str, object] = {}
+    original = i18n.t
+
+    def spy(key: str, lang_: str | None = None, **values: object) -> str:
+        nonlocal head
+        text = original(key, lang_, **values)
+        if key == "events.head":
+            head = dict(values)
+        elif key not in seen:
+            seen[key] = {**values, "__head__": dict(head)} if key.startswith("events.") else values
+        return text
+
+    previous = i18n._current
+    i18n.t = spy
+    try:
+        i18n.set_language(lang)
+        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for run in _replays():
+                for event in run.events:
+                    _attempt(event.explain, lang)
+                _attempt(summary.summarize, run, lang)
+                _attempt(outcome.why_it_stopped, run, lang)
+                _attempt(outcome.why_it_stopped, run, lang, running=True)
+            _attempt(summary.summarize, _curve([0.5, 0.4]), lang, test_accuracy=0.9712)
+            _exercises(lang)
+            _refusals()
+    finally:
+        i18n.t = original
+        i18n._current = previous
+    return seen

@@ -1,13 +1,14 @@
-"""The review sheet: every catalog message filled in with realistic values, Korean beside English.
+"""The review sheet: every catalog message filled in with real values, Korean beside English.
 
 A reviewer reads what a learner reads: not ``{monitor} {value} — 최고 기록 {best_before}…`` but
-``에포크 9 · EarlyStopping · val_loss 0.2264 — 최고 기록 0.2148…``. Each placeholder gets a
-sample value from ``message_samples.SAMPLES`` (by its name), and a key whose sentence needs
-a different kind of value (a ``value`` that is a factor, a ``name`` that is a file) gets it
-from ``message_samples.OVERRIDES``. A sample may depend on the language (``where`` is
-"에포크 17, 20에서" in Korean and "at epochs 17, 20" in English): such samples are functions
-of the language, made from the catalog's own pieces. Explain lines are shown with the head
-a learner sees before them (``epoch 9 · EarlyStopping · ``).
+``에포크 5 · EarlyStopping · val_loss 0.2413 — 최고 기록 0.2245…``. The values are the ones
+cbteach's own code passes when it replays the shipped recordings and small curves through
+real Keras callbacks, judges exercise answers and refuses bad inputs
+(``message_samples.observed``), so no rendered sentence contradicts itself or Keras. A key
+that no such scenario reaches gets hand-typed values: ``message_samples.SAMPLES`` (by
+placeholder name) and ``message_samples.OVERRIDES`` (by key). A sample may depend on the
+language (``where`` is "에포크 17, 27에서" in Korean and "at epochs 17, 27" in English).
+Explain lines are shown with the head a learner sees before them (``epoch 5 · EarlyStopping · ``).
 
 ``docs/MESSAGES.md`` is this sheet, committed for each release::
 
@@ -21,7 +22,7 @@ import sys
 from collections.abc import Sequence
 
 from cbteach import atomic, i18n
-from cbteach.message_samples import OVERRIDES, SAMPLES
+from cbteach.message_samples import OVERRIDES, SAMPLES, observed
 
 __all__ = [
     "OVERRIDES",
@@ -37,21 +38,9 @@ __all__ = [
 #: The callback whose explain line a reason key is, for the head shown before it.
 _HEADS = {"es_": "EarlyStopping", "rlr_": "ReduceLROnPlateau", "mc_": "ModelCheckpoint"}
 _NOT_EXPLAIN = {"events.head", "events.event_line_broken"}
-#: The epoch in the head of an explain line, where the default (``SAMPLES["epoch"]``) would
-#: not fit the sentence: a first value is epoch 1, a save names the epoch in its file name.
-_HEAD_EPOCH = {
-    "events.es_first": 1,
-    "events.es_first_below_baseline": 1,
-    "events.rlr_first": 1,
-    "events.mc_saved_first": 1,
-    "events.es_stopped": 10,
-    "events.mc_saved_improved": 7,
-    "events.mc_saved_every": 7,
-    "events.mc_saved_missing": 7,
-    "events.es_not_finite": 3,
-    "events.rlr_not_finite": 3,
-    "events.mc_not_finite": 3,
-}
+#: The epoch in the head of an explain line that no replay printed, where the default
+#: (``SAMPLES["epoch"]``) would not fit the sentence: a first value is epoch 1.
+_HEAD_EPOCH = {"events.mc_saved_missing": 7}
 
 
 def sample_values(key: str, lang: str) -> dict[str, object]:
@@ -63,13 +52,16 @@ def sample_values(key: str, lang: str) -> dict[str, object]:
 
     Example:
 
-    >>> sample_values("events.rlr_cooldown", "en")["resume_epoch"]
-    10
+    >>> sample_values("summary.es_stopped", "en")["patience"]
+    3
     """
     names = i18n.placeholders(i18n.catalog(lang)[key])
     chosen = {name: SAMPLES[name] for name in names if name in SAMPLES}
     chosen.update(OVERRIDES.get(key, {}))
-    return {name: value(lang) if callable(value) else value for name, value in chosen.items()}
+    values = {name: value(lang) if callable(value) else value for name, value in chosen.items()}
+    seen = observed(lang).get(key, {})
+    values.update({name: value for name, value in seen.items() if name in names})
+    return values
 
 
 def _head(key: str, lang: str, values: dict) -> str:
@@ -80,7 +72,8 @@ def _head(key: str, lang: str, values: dict) -> str:
     callback = next((cb for prefix, cb in _HEADS.items() if name.startswith(prefix)), None)
     callback = callback or "EarlyStopping"
     epoch = _HEAD_EPOCH.get(key, values.get("epoch", SAMPLES["epoch"]))
-    return i18n.t("events.head", lang, epoch=epoch, callback=callback) + " · "
+    head = {"epoch": epoch, "callback": callback, **observed(lang).get(key, {}).get("__head__", {})}
+    return i18n.t("events.head", lang, **head) + " · "
 
 
 def render(key: str, lang: str) -> str:
@@ -119,8 +112,10 @@ def render_sheet(lang: str = "both") -> str:
     langs = i18n.LANGUAGES if lang == "both" else (i18n.resolve(lang),)
     keys = list(i18n.catalog(langs[0]))
     intro = (
-        "Each sentence that cbteach's code can print, filled in with realistic sample values "
-        "(`cbteach/messages.py`), so that a reviewer reads what a learner reads. Explain lines "
+        "Each sentence that cbteach's code can print, filled in with the values its own code "
+        "passes when it replays the shipped recordings and small curves through real Keras "
+        "callbacks (hand-typed values only where no replay reaches: `cbteach/messages.py`), "
+        "so that a reviewer reads what a learner reads. Explain lines "
         "carry the head printed before them. Generated: `python -m cbteach messages "
         f"--lang {lang} --out docs/MESSAGES.md`; do not edit by hand."
     )

@@ -1,4 +1,4 @@
-"""What the three instrumented callbacks share: strict arguments, the event log, the guard.
+"""What the three instrumented callbacks share: strict arguments, the event log, the notes.
 
 :class:`Observed` is the mix-in base of cbteach's ModelCheckpoint, ReduceLROnPlateau and
 EarlyStopping (:mod:`cbteach.callbacks`). It
@@ -8,7 +8,8 @@ EarlyStopping (:mod:`cbteach.callbacks`). It
 - keeps the arguments of the construction (``callback.arguments``) for configs and replay;
 - writes one :class:`~cbteach.events.Event` per epoch into an
   :class:`~cbteach.events.EventLog`, and prints its explanation when ``explain=True``;
-- keeps an epoch whose monitored value is missing or not finite away from Keras' decision.
+- hands every epoch to Keras, whatever its logs hold, and explains what Keras did with a
+  missing, NaN or infinite value (a warning, a note on Keras' own exception, an event note).
 
 The helpers below read Keras' state without changing it: :func:`to_float` turns a tensor or
 NumPy scalar into a float, :func:`spy` replaces one method of one instance for a block.
@@ -66,7 +67,9 @@ def keras_parameters(keras_class: type) -> list[str]:
     return [p.name for p in params if p.name != "self" and p.kind is not p.VAR_KEYWORD]
 
 
-def check_arguments(keras_class: type, arguments: dict, own: tuple = ("log", "explain")) -> None:
+def check_arguments(
+    keras_class: type, arguments: dict, own: tuple = ("log", "explain", "strict")
+) -> None:
     """Raise TypeError, in the learner's language, for any keyword Keras would not use.
 
     A Keras 2 argument that Keras 3 no longer has (``period``, ``epsilon``) gets a
@@ -75,7 +78,8 @@ def check_arguments(keras_class: type, arguments: dict, own: tuple = ("log", "ex
     Args:
         keras_class: the Keras class the keywords are for.
         arguments: the keywords the learner wrote, by name.
-        own: cbteach's own keyword names, suggested too. Defaults to `("log", "explain")`.
+        own: cbteach's own keyword names, suggested too. Defaults to
+            `("log", "explain", "strict")`.
 
     Example:
 
@@ -117,17 +121,18 @@ def signature_with(keras_class: type, **own: object) -> inspect.Signature:
 
     Args:
         keras_class: the Keras class whose signature to extend.
-        **own: more keyword-only arguments and their defaults, after ``log`` and ``explain``.
+        **own: more keyword-only arguments and their defaults, after ``log``, ``explain``
+            and ``strict``.
 
     Example:
 
     >>> sig = signature_with(keras.callbacks.ModelCheckpoint, write=True)
-    >>> list(sig.parameters)[-3:]
-    ['log', 'explain', 'write']
+    >>> list(sig.parameters)[-4:]
+    ['log', 'explain', 'strict', 'write']
     """
     sig = inspect.signature(keras_class)
     params = [p for p in sig.parameters.values() if p.kind is not p.VAR_KEYWORD]
-    own = {"log": None, "explain": False, **own}
+    own = {"log": None, "explain": False, "strict": True, **own}
     params += [
         inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d) for n, d in own.items()
     ]
@@ -174,6 +179,9 @@ def same(a, b) -> bool:
     return a == b
 
 
+_NOTHING = object()
+
+
 @contextmanager
 def spy(obj, name: str, replacement: Callable) -> Iterator[None]:
     """Replace the method ``obj.name`` on this one instance while the block runs.
@@ -190,25 +198,49 @@ def spy(obj, name: str, replacement: Callable) -> Iterator[None]:
     ...     model.summary()
     'spied'
     """
+    previous = vars(obj).get(name, _NOTHING)  # a spy already in place (nested spies)
     object.__setattr__(obj, name, replacement)
     try:
         yield
     finally:
-        object.__delattr__(obj, name)
+        if previous is _NOTHING:
+            object.__delattr__(obj, name)
+        else:
+            object.__setattr__(obj, name, previous)
+
+
+@contextmanager
+def _checking(strict: bool) -> Iterator[None]:
+    """Let a refusal raise (``strict``), or show it as an InputWarning and let Keras decide."""
+    if strict:
+        yield
+        return
+    try:
+        yield
+    except (TypeError, ValueError) as error:
+        validation.warn(str(error))
 
 
 class Observed:
     """What the three callbacks share: strict arguments, the event log, explanations.
 
-    It also guards Keras' decision at the end of each epoch (:meth:`on_epoch_end`): an
-    epoch whose logs lack a value the callback needs, or whose monitored value is NaN or
-    infinite, is not handed to Keras. Keras would crown a NaN first value the best for
-    ever (nothing compares below NaN), and a missing value only makes it warn, every epoch.
+    During training Keras decides everything: every epoch is handed to Keras' own
+    ``on_epoch_end``, whatever its logs hold (a missing monitor, NaN, ±inf), and cbteach
+    only reads Keras' state before and after. Where Keras raises (``mode="auto"`` on a name
+    it cannot resolve, a file name the logs cannot fill), Keras' own exception goes on with
+    a note in the learner's language; where Keras only warns (a missing monitor), cbteach
+    warns too, in the learner's language, and records that Keras decided nothing.
+
+    Before training (construction, ``on_train_begin``) cbteach is stricter than Keras: it
+    refuses what Keras would accept and then misuse or silently drop (docs/STRICTER.md lists
+    each case). ``strict=False`` turns those refusals into warnings and lets Keras decide.
 
     Args:
         *args: the Keras class' positional arguments.
         log: the :class:`~cbteach.events.EventLog` to write to. Defaults to a new one.
         explain: whether to print each event's explanation. Defaults to `False`.
+        strict: whether to refuse, before training, inputs Keras would misuse. Defaults to
+            `True`; `False` only warns.
         **kwargs: the Keras class' keyword arguments, checked by :func:`check_arguments`.
 
     Example:
@@ -219,17 +251,24 @@ class Observed:
     """
 
     _keras_class: type
-    _own: tuple[str, ...] = ("log", "explain")
-    # the reason keys of an epoch not handed to Keras (ModelCheckpoint's; the others override)
-    _not_finite_reason = "events.mc_not_finite"
-    _missing_reason = "events.mc_stopped_missing"
+    _own: tuple[str, ...] = ("log", "explain", "strict")
 
-    def __init__(self, *args, log: EventLog | None = None, explain: bool = False, **kwargs):
-        check_arguments(self._keras_class, kwargs, own=self._own)
+    def __init__(
+        self,
+        *args,
+        log: EventLog | None = None,
+        explain: bool = False,
+        strict: bool = True,
+        **kwargs,
+    ):
+        with _checking(strict):
+            check_arguments(self._keras_class, kwargs, own=self._own)
         arguments = bound_arguments(self._keras_class, args, kwargs)
-        validation.check_callback(self._keras_class, arguments)
+        with _checking(strict):
+            validation.check_callback(self._keras_class, arguments)
         super().__init__(*args, **kwargs)
         validation.warn_callback(self._keras_class, arguments)
+        self.strict = bool(strict)
         self._observe(log, explain, arguments)
 
     def _observe(self, log: EventLog | None, explain: bool, arguments: dict) -> None:
@@ -238,7 +277,6 @@ class Observed:
         self.explain = bool(explain)
         self._best_epoch: int | None = None
         self._validation: bool | None = None  # will fit have validation data? (None: unknown)
-        self._withheld: tuple[int, Action, str] | None = None  # an epoch not handed to Keras
 
     @property
     def events(self) -> EventLog:
@@ -264,21 +302,24 @@ class Observed:
             self._best_epoch = epoch + 1
 
     def _event(self, epoch: int, action: Action, reason: str, logs, before: dict, **extra) -> Event:
-        if self._withheld is not None and self._withheld[0] == epoch:
-            _, action, reason = self._withheld  # Keras did not decide: say why
         best_after = to_float(self.best)
         self._track_best(epoch, before["best"], best_after)
+        value = self._value(logs)
+        mode = self._mode()
+        compares = self._compares()
+        note = validation.not_finite_note(value, best_after, mode, logs) if compares else None
         return Event(
             epoch=epoch + 1,
             callback=type(self).__name__,
             action=action,
             reason=reason,
             monitor=self.monitor,
-            mode=self._mode(),
-            value=self._value(logs),
+            mode=mode,
+            value=value,
             best_before=before["best"],
             best_after=best_after,
             best_epoch=self._best_epoch,
+            note=note,
             **extra,
         )
 
@@ -295,32 +336,27 @@ class Observed:
         super().on_train_begin(logs)
         if self.best is None:  # Keras reset its best: so do we
             self._best_epoch = None
-        validation.check_train_begin(self)
+        with _checking(self.strict):
+            validation.check_train_begin(self)
 
     def _compares(self) -> bool:
-        """Whether the monitored value decides anything (a checkpoint saving every epoch: no)."""
-        return bool(getattr(self, "save_best_only", True))
+        """Whether this epoch's monitored value decides anything (a checkpoint saving every
+        epoch, or after batches: no)."""
+        return bool(getattr(self, "save_best_only", True)) and (
+            getattr(self, "save_freq", "epoch") == "epoch"
+        )
 
     def on_epoch_end(self, epoch, logs=None):
-        """Hand the epoch to Keras, unless a value it needs is missing or not finite.
+        """Hand the epoch to Keras, always; explain what Keras did with a missing value.
 
-        Missing: warn, say what to write, record the event and stop training cleanly.
-        Not finite: record the event; the epoch counts neither as an improvement nor as
-        a miss (EarlyStopping stops, see :meth:`EarlyStopping._withhold`).
+        Keras' own exceptions (``mode="auto"`` on a name it cannot resolve, a file name the
+        logs cannot fill) go on as they are, with a note saying what to write instead.
         """
-        self._withheld = None
         logs = logs if logs is not None else {}
-        missing = validation.missing_names(self, epoch, logs, self._compares())
-        if missing is not None:
-            validation.warn(missing)
-            self.model.stop_training = True
-            self._withhold(epoch, logs, Action.MISSING, self._missing_reason)
-        elif self._compares() and validation.not_finite(self._value(logs)):
-            self._withhold(epoch, logs, Action.NOT_FINITE, self._not_finite_reason)
-        else:
-            validation.resolve_mode(self)
+        try:
             super().on_epoch_end(epoch, logs)
-
-    def _withhold(self, epoch: int, logs: dict, action: Action, reason: str) -> None:
-        """Keep the epoch from Keras' decision, and note why for the epoch's event."""
-        self._withheld = (epoch, action, reason)
+        except (KeyError, ValueError) as error:
+            validation.add_note(error, validation.error_note(self, logs))
+            raise
+        if self._compares() and self.monitor not in logs:  # Keras warned and decided nothing
+            validation.warn(validation.missing_monitor(self, logs))

@@ -186,7 +186,6 @@ def why_it_stopped(run: Run | None, lang: str | None = None, running: bool = Fal
         lines = [_t("running", lang, epoch=run.epochs, planned=_planned(run))]
         return lines + [x for cb in _WAITING if (x := _waiting_line(run, cb, lang))]
     stop = first(run.events, Action.STOPPED, _EARLY_STOP)
-    missing = first(run.events, Action.MISSING)
     if stop is not None:
         lines = [
             _t(
@@ -200,8 +199,6 @@ def why_it_stopped(run: Run | None, lang: str | None = None, running: bool = Fal
                 patience=stop.patience,
             )
         ]
-    elif missing is not None and run.epochs < _planned(run):
-        lines = [_t("stopped_missing", lang, epoch=missing.epoch, monitor=missing.monitor)]
     elif run.epochs < _planned(run):
         lines = [_t("stopped_outside", lang, epoch=run.epochs, planned=_planned(run))]
     else:

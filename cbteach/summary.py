@@ -16,6 +16,7 @@ live run from :func:`cbteach.training.train` and on a replay from
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -171,23 +172,9 @@ def _watch_lines(present: list[str], events: list[Event], arguments: dict, t) ->
     return lines
 
 
-_MISSING_STOPS = ("events.stopped_missing", "events.mc_stopped_missing")
-
-
-def _missing_stop(mine: list[Event], t) -> str | None:
-    """The sentence for a callback that stopped training because its monitor was missing."""
-    event = next((e for e in mine if e.reason in _MISSING_STOPS), None)
-    if event is None:
-        return None
-    return t("missing_stopped", callback=event.callback, monitor=event.monitor, epoch=event.epoch)
-
-
 def _early_stopping(run: Run, events: list[Event], arguments: dict, planned: int, t) -> list[str]:
     mine = _of(events, "EarlyStopping")
     decided = [e for e in mine if e.action not in (Action.MISSING, Action.RESTORED)]
-    stopped_missing = _missing_stop(mine, t)
-    if stopped_missing:
-        return [stopped_missing]
     if mine and not decided and first(mine, Action.MISSING):
         return [t("es_missing", monitor=mine[0].monitor)]
     lines = []
@@ -212,8 +199,8 @@ def _early_stopping(run: Run, events: list[Event], arguments: dict, planned: int
             and best_event.wait_after not in (None, 0)
             and arguments.get("baseline") is not None
         )
-        if stop.reason == "events.es_not_finite":
-            sentence = t("es_stopped_not_finite", value=stop.value, **values)
+        if stop.best_after is not None and math.isnan(stop.best_after):
+            sentence = t("es_stopped_nan_best", **values)
         elif below_baseline:
             sentence = t("es_stopped_baseline", baseline=arguments["baseline"], **values)
         else:
@@ -241,9 +228,6 @@ def _early_stopping(run: Run, events: list[Event], arguments: dict, planned: int
 def _reduce_lr(run: Run, events: list[Event], arguments: dict, t) -> list[str]:
     mine = _of(events, "ReduceLROnPlateau")
     decided = [e for e in mine if e.action is not Action.MISSING]
-    stopped_missing = _missing_stop(mine, t)
-    if stopped_missing and not decided:
-        return [stopped_missing]
     if not decided:
         return [t("rlr_missing", monitor=mine[0].monitor)]
     cuts = [e for e in mine if e.action is Action.REDUCED_LR]
@@ -307,9 +291,6 @@ def _checkpoint(run: Run, events: list[Event], t) -> list[str]:
     saves = [e for e in mine if e.action is Action.SAVED]
     replayed = run.replay_of is not None
     if not saves:
-        stopped_missing = _missing_stop(mine, t)
-        if stopped_missing:
-            return [stopped_missing]
         if mine and all(e.action is Action.MISSING for e in mine):
             return [t("mc_missing", monitor=mine[0].monitor)]
         return [t("mc_none_replay" if replayed else "mc_none")]

@@ -11,11 +11,15 @@ input at the earliest moment it can be known, and answers in the learner's langu
   needs the model or the run: the optimizer's learning rate, the names the logs will hold,
   ``val_`` names in a checkpoint saved per batch, the folder the checkpoints go to, and
   ``mode="auto"`` where Keras can already resolve it;
-- **the end of an epoch** (:func:`missing_names`, :func:`resolve_mode`): a monitored value or
-  a ``{placeholder}`` the logs do not hold. The callback that needs it stops training cleanly
-  (``model.stop_training = True``), warns, and records an event, instead of a traceback. A
-  NaN or infinite monitored value (:func:`not_finite`) is kept from Keras' decision and
-  recorded as an event (``cbteach.observed.Observed.on_epoch_end``).
+- **during training** Keras decides, always, and cbteach only explains: a monitored value
+  the logs lack makes Keras warn and decide nothing, and cbteach warns in the learner's
+  language (:func:`missing_monitor`); where Keras raises (``mode="auto"`` on a name it cannot
+  resolve, a ``{placeholder}`` the logs cannot fill) its own exception goes on with a
+  translated note (:func:`error_note`); a NaN or infinite value is compared by Keras like
+  any other, and the epoch's event carries a note on what that did (:func:`not_finite_note`).
+
+Every refusal before training that Keras would not make is listed in docs/STRICTER.md, with
+the Keras test case it departs from; ``strict=False`` on a callback turns them into warnings.
 
 Misspelled names ("did you mean `epochs`?") of callbacks, ``train()`` and ``model.fit`` are
 :mod:`cbteach.arguments`; the labels of the data are checked by :func:`cbteach.data.check_labels`.
@@ -28,12 +32,13 @@ their names are read from what the model was compiled with (:func:`_training_nam
 ``val_`` values will exist is known only when the caller says so
 (:func:`cbteach.arguments.expect_validation`): ``check_train_arguments`` says so for cbteach's
 ``train()``, which always validates, and ``check_fit_arguments`` for a learner's own
-``model.fit``. Otherwise the first epoch's logs say it: a missing ``val_`` value stops
-training at the end of epoch 1 with a message.
+``model.fit``. Otherwise the first epoch's logs say it: Keras meets the missing ``val_`` value at the end
+of epoch 1, and cbteach explains what Keras did with it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import math
 import numbers
@@ -54,10 +59,12 @@ from cbteach.data import check_labels  # noqa: F401 - re-exported for training.p
 
 __all__ = [
     "InputWarning",
+    "add_note",
     "check_callback",
     "check_train_begin",
-    "missing_names",
-    "not_finite",
+    "error_note",
+    "missing_monitor",
+    "not_finite_note",
     "resolve_mode",
     "warn",
     "warn_callback",
@@ -83,7 +90,8 @@ def _t(key: str, **values: object) -> str:
 def warn(message: str) -> None:
     """Show ``message`` as an :class:`InputWarning` at the learner's line.
 
-    That is the first frame outside cbteach and Keras, so that a notebook shows the cell.
+    That is the first frame outside cbteach, Keras and ``contextlib``, so that a notebook
+    shows the cell.
 
     Args:
         message: the translated sentence.
@@ -98,9 +106,8 @@ def warn(message: str) -> None:
     'InputWarning'
     """
     level, frame = 1, inspect.currentframe()
-    package = os.path.dirname(__file__)
-    keras_folder = os.path.dirname(keras.__file__)
-    while frame is not None and frame.f_code.co_filename.startswith((package, keras_folder)):
+    skipped = (os.path.dirname(__file__), os.path.dirname(keras.__file__), contextlib.__file__)
+    while frame is not None and frame.f_code.co_filename.startswith(skipped):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, InputWarning, stacklevel=level)
 
@@ -266,14 +273,18 @@ def _check_batch_saves(callback) -> None:
     """With an integer ``save_freq`` Keras saves after batches, whose logs hold no ``val_``.
 
     Checked when training starts, and only for a checkpoint that writes: a replay
-    (``write=False``) has no batches, so nothing is ever saved there per batch.
+    (``write=False``) has no batches, so nothing is ever saved there per batch. With
+    ``save_best_only=True``, Keras 3.15.1 crashes at the second save of the first epoch, so
+    a ``save_freq`` below the batches per epoch (``params["steps"]``) is refused too.
     """
     save_freq = callback.save_freq
     if save_freq == "epoch" or not getattr(callback, "write", True):
         return
     filepaths.check_batch_saves(callback.filepath, save_freq)
+    if not callback.save_best_only:
+        return
     monitor = callback.monitor
-    if callback.save_best_only and monitor.startswith("val_"):
+    if monitor.startswith("val_"):
         raise ValueError(
             _t(
                 "monitor_at_batches",
@@ -282,6 +293,11 @@ def _check_batch_saves(callback) -> None:
                 save_freq=save_freq,
             )
         )
+    steps = (getattr(callback, "params", None) or {}).get("steps")
+    if steps is not None and save_freq < steps:
+        # Keras sets its comparison (monitor_op) only at the first epoch's end; a second
+        # save before then calls None: TypeError ('NoneType' object is not callable).
+        raise ValueError(_t("best_at_batches", save_freq=save_freq, steps=steps))
 
 
 def _optimizers(model) -> list:
@@ -370,9 +386,6 @@ def _check_auto_mode_begin(callback) -> None:
         callback.monitor_op, callback.min_delta = saved
 
 
-# ------------------------------------------------------------------------------ end of an epoch
-
-
 def resolve_mode(callback) -> None:
     """Keras' own first step at an epoch's end (``_set_monitor_op``), its error translated.
 
@@ -396,46 +409,124 @@ def resolve_mode(callback) -> None:
         ) from error
 
 
-def not_finite(value: float | None) -> bool:
-    """True for NaN and ±inf: a value no "better than the best" comparison makes sense for.
+# ------------------------------------------------------------------------------ during training
+
+
+def not_finite_note(
+    value: float | None, best: float | None, mode: str | None, logs: Mapping
+) -> str | None:
+    """The catalog key of the note on what Keras did with a NaN or infinite value, or None.
+
+    Keras has no special case: NaN compares False with everything, so a NaN epoch is one
+    without improvement, and a NaN *first* value becomes the best for good; ±inf compares
+    like any number (-inf in min mode, +inf in max mode, is a best nothing can beat). The
+    note says which happened, where a NaN comes from (the training loss not finite either:
+    training diverged; only the monitored value: the validation data), and what to write.
 
     Args:
-        value: a monitored value, or None when the logs lack it (not "not finite").
+        value: the monitored value of the epoch.
+        best: Keras' best after the epoch.
+        mode: ``"min"`` or ``"max"``, as Keras resolved it.
+        logs: the epoch's logs (the training ``loss`` says where a NaN comes from).
 
     Example:
 
-    >>> not_finite(float("nan")), not_finite(0.3), not_finite(None)
-    (True, False, False)
+    >>> not_finite_note(float("nan"), float("nan"), "min", {"loss": 0.3})
+    'events.note_nan_best'
+    >>> not_finite_note(float("nan"), 0.25, "min", {"loss": 0.3})
+    'events.note_nan_data'
+    >>> not_finite_note(float("inf"), float("inf"), "min", {}), not_finite_note(0.3, 0.2, "min", {})
+    ('events.note_inf', None)
     """
-    return value is not None and not math.isfinite(value)
+    if best is not None and math.isnan(best):
+        return "events.note_nan_best"
+    if best is not None and best == {"min": -math.inf, "max": math.inf}.get(mode):
+        return "events.note_inf_best"
+    if value is None or math.isfinite(value):
+        return None
+    if math.isinf(value):
+        return "events.note_inf"
+    loss = logs.get("loss")
+    try:
+        diverged = loss is None or not math.isfinite(float(loss))
+    except (TypeError, ValueError):
+        diverged = True
+    return "events.note_nan_diverged" if diverged else "events.note_nan_data"
 
 
-def missing_names(callback, epoch: int, logs: Mapping[str, object], compares: bool) -> str | None:
-    """The translated message when ``callback`` needs a value ``logs`` lacks, else None.
+_CONSEQUENCE = {
+    "EarlyStopping": "missing_es",
+    "ReduceLROnPlateau": "missing_rlr",
+    "ModelCheckpoint": "missing_mc",
+}
 
-    A callback needs its monitored value when it ``compares`` values; a ModelCheckpoint
-    that saves at epoch ends needs every ``{placeholder}`` of its file name too.
+
+def missing_monitor(callback, logs: Mapping[str, object]) -> str:
+    """The translated warning for a monitored value this epoch's logs lack.
+
+    Keras only warns (in English) and decides nothing: EarlyStopping cannot stop,
+    ReduceLROnPlateau cannot cut, and ModelCheckpoint(save_best_only=True) saves anyway.
 
     Args:
         callback: the callback at the end of an epoch.
-        epoch: the epoch, 0-based as Keras passes it.
         logs: the epoch's logs.
-        compares: whether the callback compares its monitored value at this epoch.
 
     Example:
 
     >>> from cbteach import EarlyStopping
-    >>> print(missing_names(EarlyStopping(monitor="val_los"), 0, {"val_loss": 0.3}, True))
+    >>> print(missing_monitor(EarlyStopping(monitor="val_los"), {"val_loss": 0.3}))
     EarlyStopping: val_los is not in the logs; ... Did you mean monitor="val_loss"? ...
     """
-    stops = _t("stops_at_epoch", epoch=epoch + 1)
-    if compares and callback.monitor not in logs:
-        return f"{_monitor_message(callback, logs)} {stops}"
-    if isinstance(callback, keras.callbacks.ModelCheckpoint) and callback.save_freq == "epoch":
-        missing = filepaths.missing_placeholder(callback.filepath, logs)
-        if missing is not None:
-            return f"{missing} {stops}"
+    kind = next(k for k in _CONSEQUENCE if isinstance(callback, getattr(keras.callbacks, k)))
+    consequence = _t(_CONSEQUENCE[kind], monitor=callback.monitor)
+    return f"{_monitor_message(callback, logs)} {consequence}"
+
+
+def error_note(callback, logs: Mapping[str, object]) -> str | None:
+    """What to write instead, for an exception Keras raised at the end of an epoch.
+
+    ``mode="auto"`` on a name Keras cannot resolve (a ``ValueError``), or a file name whose
+    ``{placeholder}`` the logs cannot fill (a ``KeyError``); None for anything else.
+
+    Args:
+        callback: the callback whose ``on_epoch_end`` raised.
+        logs: the epoch's logs.
+
+    Example:
+
+    >>> from cbteach import EarlyStopping
+    >>> print(error_note(EarlyStopping(monitor="val_f1"), {"val_loss": 0.3, "val_f1": 0.8}))
+    EarlyStopping: mode="auto" cannot tell whether val_f1 should go down or up; ...
+    """
+    if getattr(callback, "monitor_op", True) is None:
+        if callback.monitor not in logs:
+            return _monitor_message(callback, logs)
+        return _t("auto_mode", callback=type(callback).__name__, monitor=callback.monitor)
+    if isinstance(callback, keras.callbacks.ModelCheckpoint):
+        return filepaths.missing_placeholder(callback.filepath, logs)
     return None
+
+
+def add_note(error: BaseException, note: str | None) -> None:
+    """Add ``note`` to Keras' own exception (a warning on Python 3.10, which has no notes).
+
+    Args:
+        error: the exception Keras raised.
+        note: the translated sentence, or None (nothing to add).
+
+    Example:
+
+    >>> error = ValueError("Keras' own message")
+    >>> add_note(error, "what to write instead")
+    >>> error.__notes__
+    ['what to write instead']
+    """
+    if note is None:
+        return
+    if hasattr(error, "add_note"):
+        error.add_note(note)
+    else:  # Python 3.10
+        warn(note)
 
 
 def _monitor_message(callback, logs: Mapping[str, object]) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import inspect
 import math
+import os
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -16,7 +18,7 @@ import pytest
 
 import cbteach
 from cbteach import Action, EarlyStopping, EventLog, ModelCheckpoint, ReduceLROnPlateau, i18n
-from cbteach.observed import spy
+from cbteach.observed import spy, to_float
 from cbteach.replay import drive, standin_model
 
 N_CASES = 300
@@ -41,8 +43,9 @@ def random_curve(rng: np.random.Generator, n: int) -> dict[str, list[float]]:
     else:  # pure noise, large steps
         val_loss = rng.uniform(0.1, 1.0, n)
     val_loss = val_loss + rng.normal(0, rng.choice([0, 0.005, 0.03]), n)
-    if rng.random() < 0.1:
-        val_loss[rng.integers(n)] = np.nan
+    for bad in (np.nan, np.inf, -np.inf):  # now and then NaN or ±inf, the first epoch included
+        if rng.random() < 0.08:
+            val_loss[rng.choice([0, rng.integers(n)])] = bad
     loss = np.sort(val_loss)[::-1] * 0.8
     curve = {
         "loss": loss,
@@ -91,60 +94,12 @@ def random_settings(rng: np.random.Generator) -> dict:
     return settings
 
 
-def compares(callback) -> bool:
-    """Whether the monitored value decides anything (a checkpoint saving every epoch: no)."""
-    return getattr(callback, "save_best_only", True)
-
-
-class Guarded(keras.callbacks.Callback):
-    """A plain Keras callback behind cbteach's guard: the reference cbteach must match.
-
-    An epoch whose monitored value is missing, or NaN or infinite, is not handed to the
-    callback (when the value decides anything). A missing value stops training; a value
-    that is not finite stops it when the callback is EarlyStopping, as TerminateOnNaN would.
-    Every other epoch is plain Keras.
-    """
-
-    def __init__(self, inner):
-        super().__init__()
-        self.inner = inner
-        self.stopped_at = None  # the epoch at which the guard stopped an EarlyStopping
-
-    def set_model(self, model):
-        super().set_model(model)
-        self.inner.set_model(model)
-
-    def set_params(self, params):
-        super().set_params(params)
-        self.inner.set_params(params)
-
-    def on_train_begin(self, logs=None):
-        self.inner.on_train_begin(logs)
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.inner.on_epoch_begin(epoch, logs)
-
-    def on_epoch_end(self, epoch, logs=None):
-        value = logs.get(self.inner.monitor)
-        if compares(self.inner) and value is None:
-            self.model.stop_training = True
-        elif compares(self.inner) and not math.isfinite(value):
-            if isinstance(self.inner, keras.callbacks.EarlyStopping):
-                self.model.stop_training = True
-                self.stopped_at = epoch
-        else:
-            self.inner.on_epoch_end(epoch, logs)
-
-    def on_train_end(self, logs=None):
-        self.inner.on_train_end(logs)
-
-
 class Watcher(keras.callbacks.Callback):
     """Placed after the plain callbacks: what their state is at the end of each epoch."""
 
-    def __init__(self, es, rlr, saves, es_guard):
+    def __init__(self, es, rlr, saves):
         super().__init__()
-        self.es, self.rlr, self.saves, self.es_guard = es, rlr, saves, es_guard
+        self.es, self.rlr, self.saves = es, rlr, saves
         self.rows = []
 
     def on_epoch_end(self, epoch, logs=None):
@@ -158,7 +113,7 @@ class Watcher(keras.callbacks.Callback):
                 "rlr_best": self.rlr.best,
                 "lr": float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)),
                 "stop": bool(self.model.stop_training),
-                "es_stopped": keras_stop or self.es_guard.stopped_at == epoch,
+                "es_stopped": keras_stop,
                 "saved": saved[1] if saved else None,
             }
         )
@@ -175,8 +130,7 @@ def run_plain(settings, curve, model):
     es = keras.callbacks.EarlyStopping(**settings["es"])
     rlr = keras.callbacks.ReduceLROnPlateau(**settings["rlr"])
     mc = keras.callbacks.ModelCheckpoint(**settings["mc"])
-    guarded = [Guarded(mc), Guarded(rlr), Guarded(es)]
-    watcher = Watcher(es, rlr, saves, guarded[2])
+    watcher = Watcher(es, rlr, saves)
     epoch_box = [0]
 
     class Epoch(keras.callbacks.Callback):
@@ -193,7 +147,7 @@ def run_plain(settings, curve, model):
         original_set(weights)
 
     with spy(model, "save_weights", save_weights), spy(model, "set_weights", set_weights):
-        ran, lrs = drive([Epoch(), *guarded, watcher], curve, model, learning_rate=1e-3)
+        ran, lrs = drive([Epoch(), mc, rlr, es, watcher], curve, model, learning_rate=1e-3)
     return ran, lrs, watcher.rows, bool(restored)
 
 
@@ -206,17 +160,6 @@ def run_cbteach(settings, curve, model):
     ]
     ran, lrs = drive(cbs, curve, model, learning_rate=1e-3)
     return ran, lrs, log
-
-
-def expected_guard(callback: str, settings: dict, curve: dict, epoch: int) -> str | None:
-    """The reason cbteach's guard gives at this (1-based) epoch, or None: Keras decides."""
-    if not settings.get("save_best_only", True):
-        return None
-    if settings["monitor"] not in curve:
-        return "events.mc_stopped_missing" if callback == "mc" else "events.stopped_missing"
-    if math.isfinite(curve[settings["monitor"]][epoch - 1]):
-        return None
-    return f"events.{callback}_not_finite"
 
 
 @pytest.mark.filterwarnings("ignore:.*(not available|only with val_acc).*:UserWarning")
@@ -242,15 +185,15 @@ def test_cbteach_decides_exactly_as_keras_on_random_curves(models):
             assert same(es.best_after, row["es_best"]), at
             assert (es.action is Action.STOPPED) == row["es_stopped"], at
             assert not row["stop"] or epoch == ran, at  # a stop ends the run
-            # an epoch whose monitored value is missing or not finite is not Keras' to decide
-            for short, event in (("es", es), ("rlr", rlr), ("mc", mc)):
-                guard = expected_guard(short, settings[short], curve, epoch)
-                if guard is not None:
-                    assert event.reason == guard, at
-                    assert event.action is not Action.SAVED, at
-                else:
-                    assert event.action not in (Action.NOT_FINITE, Action.MISSING), at
-                    assert "not_finite" not in event.reason, at
+            # a missing monitor: Keras decided nothing, and the event says so
+            for short, event in (("es", es), ("rlr", rlr)):
+                missing = settings[short]["monitor"] not in curve
+                assert (event.action is Action.MISSING) == missing, at
+            # a NaN or infinite value, or a best that is: the event's note explains it
+            compared = (es, rlr, mc) if settings["mc"]["save_best_only"] else (es, rlr)
+            for event in compared:
+                bad = [x for x in (event.value, event.best_after) if x is not None]
+                assert (event.note is not None) == (not all(map(math.isfinite, bad))), at
             assert rlr.wait_after == row["rlr_wait"], at
             assert same(rlr.best_after, row["rlr_best"]), at
             assert rlr.lr_after == pytest.approx(row["lr"], rel=1e-6), at
@@ -282,7 +225,7 @@ def test_signatures_match_keras_plus_cbteach_keywords():
         our_params = {n: p.default for n, p in inspect.signature(ours).parameters.items()}
         for name, default in keras_params.items():
             assert our_params[name] == default, (ours.__name__, name)
-        assert set(our_params) - set(keras_params) <= {"log", "explain", "write"}
+        assert set(our_params) - set(keras_params) <= {"log", "explain", "strict", "write"}
 
 
 @pytest.mark.parametrize(
@@ -470,3 +413,99 @@ def test_an_epoch_checkpoint_does_not_force_a_sync_per_batch(monkeypatch):
     assert dispatched_async(ModelCheckpoint("best.keras"))
     assert not dispatched_async(ModelCheckpoint("b{batch}.keras", save_freq=5))
     assert dispatched_async(EarlyStopping()) and dispatched_async(ReduceLROnPlateau())
+
+
+NAN, INF = math.nan, math.inf
+# curves where Keras' own handling of NaN, ±inf and a missing monitor is the whole story
+SPECIAL_CURVES = [
+    [NAN, 0.5, 0.4, 0.3, 0.2, 0.1],  # a NaN first value: Keras keeps it as the best for good
+    [0.6, NAN, 0.4, 0.45, NAN, 0.5, 0.52],  # NaN epochs count as epochs without improvement
+    [INF, 0.5, 0.4, 0.41, 0.42],  # +inf first, in min mode: beaten by the next value
+    [0.5, -INF, 0.4, 0.3],  # -inf in min mode: the best for good
+    [NAN, NAN, NAN, NAN],
+    [0.5, 0.4, INF, INF, INF, 0.3],
+]
+
+
+def special_cases(rng: np.random.Generator) -> list[tuple[dict, dict]]:
+    """(settings, curve) pairs: the special curves, then random ones full of NaN and inf."""
+    cases = []
+    for values in SPECIAL_CURVES:
+        for mode in ("auto", "min", "max"):
+            settings = random_settings(rng)
+            for part in settings.values():
+                part.update(monitor="val_loss", mode=mode)
+            settings["mc"]["save_best_only"] = True
+            curve = random_curve(rng, len(values))
+            curve["val_loss"] = [float(x) for x in values]
+            cases.append((settings, curve))
+    for _ in range(40):
+        settings, curve = random_settings(rng), random_curve(rng, int(rng.integers(3, 15)))
+        for index in rng.choice(len(curve["val_loss"]), size=2):
+            curve["val_loss"][index] = float(rng.choice([NAN, INF, -INF]))
+        if rng.random() < 0.3:  # a monitor the logs lack, with an explicit mode (Keras warns)
+            part = settings[rng.choice(["es", "rlr", "mc"])]
+            part.update(monitor="val_acc", mode=rng.choice(["min", "max"]))
+        cases.append((settings, curve))
+    return cases
+
+
+def files_and_restores(callbacks, curve, model, folder) -> tuple[int, list, list, bool]:
+    """Drive ``callbacks`` over ``curve`` in ``folder``: epochs, LRs, files written, restored."""
+    restored = []
+    original = model.set_weights
+
+    def set_weights(weights):
+        restored.append(True)
+        original(weights)
+
+    saved, cwd = os.getcwd(), folder
+    os.makedirs(folder, exist_ok=True)
+    os.chdir(folder)
+    try:
+        with spy(model, "set_weights", set_weights):
+            ran, lrs = drive(callbacks, curve, model, learning_rate=1e-3)
+    finally:
+        os.chdir(saved)
+    files = sorted(str(p.relative_to(cwd)) for p in Path(cwd).rglob("*") if p.is_file())
+    return ran, lrs, files, bool(restored)
+
+
+@pytest.mark.filterwarnings("ignore:.*(not available|only with val_acc).*:UserWarning")
+@pytest.mark.filterwarnings("ignore::cbteach.validation.InputWarning")
+def test_nan_inf_and_missing_monitors_are_keras_decisions_files_included(models, tmp_path):
+    """Plain Keras and cbteach over the same NaN/inf/missing curves: LRs, stop, restore, files."""
+    plain_model, our_model = models
+    rng = np.random.default_rng(20261206)
+    notes = set()
+    for number, (settings, curve) in enumerate(special_cases(rng)):
+        mc = {**settings["mc"], "filepath": "ck/{epoch:02d}.weights.h5"}
+        plain = [
+            keras.callbacks.ModelCheckpoint(**mc),
+            keras.callbacks.ReduceLROnPlateau(**settings["rlr"]),
+            keras.callbacks.EarlyStopping(**settings["es"]),
+        ]
+        log = EventLog()
+        ours = [
+            ModelCheckpoint(**mc, log=log),
+            ReduceLROnPlateau(**settings["rlr"], log=log),
+            EarlyStopping(**settings["es"], log=log),
+        ]
+        where = f"case {number}: {settings}, val_loss {curve['val_loss']}"
+        expected = files_and_restores(plain, curve, plain_model, tmp_path / f"plain{number}")
+        got = files_and_restores(ours, curve, our_model, tmp_path / f"ours{number}")
+        assert got == expected, where
+        for theirs, mine in zip(plain, ours):
+            assert same(to_float(mine.best), to_float(theirs.best)), where
+            assert getattr(mine, "wait", None) == getattr(theirs, "wait", None), where
+        assert ours[2].stopped_epoch == plain[2].stopped_epoch, where
+        saves = [e.saved_path for e in log.with_action(Action.SAVED)]
+        assert sorted(set(saves)) == [f for f in got[2] if f.endswith(".h5")], where
+        notes |= {e.note for e in log if e.note is not None}
+    # every note the lessons rely on was produced by a real Keras decision
+    assert notes >= {
+        "events.note_nan_best",
+        "events.note_nan_diverged",
+        "events.note_inf",
+        "events.note_inf_best",
+    }
