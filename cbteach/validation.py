@@ -266,7 +266,23 @@ def check_train_begin(callback) -> None:
             filepaths.check_placeholders(callback.filepath, names, callback.save_freq)
         if getattr(callback, "write", True):
             filepaths.check_folder(callback.filepath, callback.save_weights_only)
+    _check_monitor_known(callback)
     _check_auto_mode_begin(callback)
+
+
+def _check_monitor_known(callback) -> None:
+    """A monitor the logs will not hold, refused when cbteach was told about the validation.
+
+    Only where ``train()`` or ``check_fit_arguments`` said whether ``fit`` validates
+    (``callback._validation`` is not None): there the names the logs will hold are known
+    before training. In a plain ``model.fit`` Keras meets the missing value at the end of
+    the first epoch, and decides (it warns, or raises in ``mode="auto"``).
+    """
+    if getattr(callback, "_validation", None) is None or not callback._compares():
+        return
+    names = _log_names(callback)
+    if names is not None and callback.monitor not in names:
+        raise ValueError(_monitor_message(callback, dict.fromkeys(names)))
 
 
 def _check_batch_saves(callback) -> None:

@@ -126,6 +126,11 @@ CASES = [
       'monitor="val_loss"'),
     c("monitor_unknown_min", "fit(EarlyStopping(monitor='f1', mode='min'))", "epoch", WARNS,
       'monitor="val_loss"'),
+    c("train_monitor_typo", "train([EarlyStopping(monitor='val_los')])", "begin", V,
+      'monitor="val_loss"'),
+    c("fit_monitor_no_validation", "(check_fit_arguments(x=x, y=y, callbacks=[es := "
+      "EarlyStopping(monitor='val_loss')]), fit(es, validation=False))", "begin", V,
+      "validation_data="),
     c("monitor_no_validation", "fit(EarlyStopping(monitor='val_loss'), validation=False)", "epoch",
       WARNS, "validation_data="),
     c("auto_mode_custom_metric", "fit(EarlyStopping(monitor='val_my_metric'), metrics=[my_metric])",
@@ -504,11 +509,13 @@ from Keras is listed, with the Keras test case it departs from, in
   own `model.fit`. Also checked here: `min_lr` above the optimizer's starting learning rate,
   an optimizer driven by a `LearningRateSchedule`, a folder that cannot be written, a
   `monitor` that is not text, `val_` names in a checkpoint saved every N batches (whose logs
-  hold no validation values; a replay has no batches, so it is not checked there), and
+  hold no validation values; a replay has no batches, so it is not checked there),
   `save_best_only=True` with a `save_freq` below the batches of an epoch (Keras 3.15.1
-  crashes at the second save of the first epoch).
-- **During training** (Keras decides, cbteach explains): a monitored value the logs lack
-  makes Keras warn and decide nothing (EarlyStopping cannot stop, ReduceLROnPlateau cannot
+  crashes at the second save of the first epoch), and a `monitor` or `{placeholder}` the logs
+  will not hold, where `train()` or `check_fit_arguments` said whether `fit` validates.
+- **During training** (Keras decides, cbteach explains): in a plain `model.fit`, where
+  cbteach cannot know the names before training, a monitored value the logs lack makes Keras
+  warn and decide nothing (EarlyStopping cannot stop, ReduceLROnPlateau cannot
   cut, ModelCheckpoint with `save_best_only=True` saves anyway); cbteach warns too, in the
   learner's language, with the closest name, and records a `missing` event. `mode="auto"` on
   a name Keras cannot resolve, and a `{placeholder}` the logs cannot fill, end training where
