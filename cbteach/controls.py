@@ -31,7 +31,14 @@ from cbteach.playground import (
     SETTING_CONTROLS,
 )
 
-__all__ = ["action_widgets", "layout", "relabel", "setting_widgets"]
+__all__ = [
+    "action_widgets",
+    "layout",
+    "relabel",
+    "set_tooltip",
+    "setting_widgets",
+    "view_bundle",
+]
 
 _SLIDERS = (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider, widgets.SelectionSlider)
 # the longest label ("검사 시작 에포크(start_from_epoch)"), a usable track and the readout
@@ -229,18 +236,18 @@ def relabel(
     for name in (*SETTING_CONTROLS, "run", "language"):
         if name == "baseline":
             w["baseline_on"].description = t("baseline")
-            w["baseline_on"].tooltip = t("baseline_tip")
+            set_tooltip(w["baseline_on"], t("baseline_tip"))
             w["baseline_value"].description = t("baseline_value")
-            w["baseline_value"].tooltip = t("baseline_tip")
+            set_tooltip(w["baseline_value"], t("baseline_tip"))
             continue
         w[name].description = t(name)
-        w[name].tooltip = t(f"{name}_tip")
+        set_tooltip(w[name], t(f"{name}_tip"))
     for name in ("retrain", "cancel", "pin", "compare"):
         w[f"{name}_button"].description = t(name)
-        w[f"{name}_button"].tooltip = t(f"{name}_tip")
+        set_tooltip(w[f"{name}_button"], t(f"{name}_tip"))
     w["progress"].description = t("progress")
     w["compare_runs"].description = t("compare_runs")
-    w["compare_runs"].tooltip = t("compare_runs_tip")
+    set_tooltip(w["compare_runs"], t("compare_runs_tip"))
     for group, heading in headings.items():
         text = t("group_shared") if group == "shared" else group
         heading.value = f"<b>{html.escape(text)}</b>"
@@ -262,3 +269,57 @@ def fit_sliders(w: Mapping[str, widgets.Widget]) -> None:
     for widget in w.values():
         if isinstance(widget, _SLIDERS):
             widget.layout.width = _SLIDER_WIDTH
+
+
+# ------------------------------------------------------------ ipywidgets 7 and 8
+# Google Colab loads ipywidgets 7.7 when its kernel starts, before any cell runs; JupyterLab
+# installs have 8. These two functions are the only places where the two differ for cbteach.
+
+
+def set_tooltip(widget: widgets.Widget, text: str) -> None:
+    """Show ``text`` when the pointer rests on ``widget``, on ipywidgets 8 and 7.
+
+    ipywidgets 8 gives every widget a ``tooltip``; in 7 only a button has one, and a widget
+    with a description has ``description_tooltip`` instead (8 still accepts that, with a
+    deprecation warning, so it is used only where ``tooltip`` is missing).
+
+    Args:
+        widget: the widget.
+        text: the tooltip.
+
+    Example:
+
+    >>> slider = widgets.IntSlider()
+    >>> set_tooltip(slider, "epochs to wait")
+    >>> slider.tooltip if slider.has_trait("tooltip") else slider.description_tooltip
+    'epochs to wait'
+    """
+    setattr(widget, "tooltip" if widget.has_trait("tooltip") else "description_tooltip", text)
+
+
+def view_bundle(widget: widgets.Widget) -> dict:
+    """The MIME bundle that shows ``widget`` in a notebook, on ipywidgets 8 and 7.
+
+    ipywidgets 8 returns it from ``_repr_mimebundle_``; 7 has no such method and publishes
+    the same bundle from ``_ipython_display_``, so here it is built the way 7 builds it.
+
+    Args:
+        widget: a widget that is not closed.
+
+    Example:
+
+    >>> sorted(view_bundle(widgets.VBox()))
+    ['application/vnd.jupyter.widget-view+json', 'text/plain']
+    """
+    if hasattr(type(widget), "_repr_mimebundle_"):  # ipywidgets 8
+        return widget._repr_mimebundle_()
+    plaintext = repr(widget)
+    data = {"text/plain": plaintext[:110] + "…" if len(plaintext) > 110 else plaintext}
+    if widget._view_name is not None:
+        data["application/vnd.jupyter.widget-view+json"] = {
+            "version_major": 2,
+            "version_minor": 0,
+            "model_id": widget._model_id,
+        }
+        widget._handle_displayed()
+    return data

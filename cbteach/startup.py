@@ -87,6 +87,10 @@ def native_stderr_silenced() -> Iterator[None]:
 def import_keras():
     """``import keras`` with TensorFlow's native start-up lines silenced (see the module doc).
 
+    On Google Colab it first lets :func:`cbteach.colab.setup` install the Keras cbteach needs
+    (the lesson's first cell installed cbteach alone); that may raise
+    :class:`cbteach.colab.SetupError`, which stops the cell with one sentence.
+
     Args:
         None.
 
@@ -99,6 +103,9 @@ def import_keras():
     >>> keras.__name__
     'keras'
     """
+    from cbteach import colab
+
+    colab.setup()  # off Colab: nothing
     if "keras" in sys.modules:
         return sys.modules["keras"]
     share_the_gpu()  # before the backend is imported: it reads these once

@@ -542,7 +542,7 @@ class Playground:
     def _repr_mimebundle_(self, **kwargs):
         if self._closed:
             return {"text/plain": i18n.t("widgets.closed", self.lang)}
-        return self.widget._repr_mimebundle_(**kwargs)
+        return ui.view_bundle(self.widget)
 
     def show(self) -> None:
         """Display the playground in the notebook."""

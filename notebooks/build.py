@@ -8,12 +8,13 @@ A lesson's source is a jupytext "percent" script in ``notebooks/src/`` (see AUTH
 markdown cells carry ``lang="ko"`` or ``lang="en"``; code cells are shared by both languages,
 and the one line ``LANGUAGE = "en"`` is rewritten to the notebook's language.
 
-Google Colab: every notebook gets an "Open in Colab" badge under its title, and its first code
-cell gets, right after the ``LANGUAGE`` line, a block that only on Colab (``"google.colab" in
-sys.modules``) pip-installs the cbteach release these lessons ship in (``cbteach==<version in
-pyproject.toml>``, from the package registry) before anything imports Keras, then calls
-``cbteach.colab.prepare(LANGUAGE)``. The links are built from ``REPOSITORY`` below; off Colab
-the block does nothing and prints nothing.
+Google Colab: every notebook gets an "Open in Colab" badge under its title that opens it from
+the GitHub repository ``REPOSITORY`` at the tag ``TAG`` (``v<version in pyproject.toml>``), and
+its first code cell gets, right after the ``LANGUAGE`` line, three lines that only on Colab
+(``"google.colab" in sys.modules``) pip-install cbteach from that same repository and tag
+(``COLAB_SOURCE``), without its requirements; the cell's ``import cbteach`` then installs
+those and checks the runtime (``cbteach/colab.py``). Off Colab the lines do nothing and print
+nothing. ``REPOSITORY`` is a placeholder until a maintainer sets it (README, "Google Colab").
 
 Outputs: the generated notebooks keep the outputs of checked cells only (those with
 ``# NBVAL_CHECK_OUTPUT``), produced by executing the notebook in the fast configuration
@@ -25,6 +26,7 @@ Checked outputs are deterministic by design, so building twice gives the same fi
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -42,32 +44,44 @@ LANGUAGE_LINE = re.compile(r'^LANGUAGE = "(ko|en)"$', re.MULTILINE)
 CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
 KERNEL = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 EXECUTE_ENV = {"CBTEACH_FAST": "1", "CBTEACH_DATA": "sample", "TF_CPP_MIN_LOG_LEVEL": "2"}
+EXECUTE_ENV["CBTEACH_PROGRESS"] = "off"  # the checks run here record nothing beside the lessons
 ANSI_RED, ANSI_RESET = "\x1b[0;31m", "\x1b[0m"
 
-# The GitHub repository (owner/name) and branch the Colab links and Colab's install point at.
-REPOSITORY = "cbteach/cbteach"
-BRANCH = "main"
-COLAB_BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
-COLAB_BADGE_ALT = {"ko": "Colab에서 열기", "en": "Open In Colab"}
 VERSION = re.search(
     r'^version = "([^"]+)"', (ROOT.parent / "pyproject.toml").read_text(), re.MULTILINE
 )[1]
-# The release the lessons ship in: the lesson and the package it installs always match.
-COLAB_REQUIREMENT = f"cbteach=={VERSION}"
-# Inserted after the LANGUAGE line of each lesson's first code cell (see the module doc).
-COLAB_INSTALL = f"""
-import sys
+# PLACEHOLDER until a maintainer sets it (README, "Google Colab"): the GitHub repository
+# (owner/name) the Colab badges open the lessons from and Colab installs cbteach from, at the
+# tag TAG. The badges and Colab's install do not work before it names a real repository that
+# holds the tag.
+REPOSITORY = "OWNER/cbteach"
+# The release the lessons ship in: the lesson opened and the package installed always match.
+TAG = f"v{VERSION}"
+COLAB_SOURCE = f"git+https://github.com/{REPOSITORY}@{TAG}"
+COLAB_BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
+COLAB_BADGE_ALT = {"ko": "Colab에서 열기", "en": "Open In Colab"}
+CATALOGS = ROOT.parent / "cbteach" / "locales"
 
-if "google.colab" in sys.modules:
-    import subprocess
 
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "{COLAB_REQUIREMENT}"],
-        check=True,
+def colab_install(lang: str) -> str:
+    """The three Colab lines inserted after the LANGUAGE line of a lesson's first code cell.
+
+    Only on Colab they pip-install cbteach alone from ``COLAB_SOURCE`` (pip's output kept out of
+    the notebook);
+    when that fails, nothing of cbteach is on the machine yet to say so, so the third line
+    raises one exception whose message is the catalog sentence ``colab.unreachable`` in the
+    lesson's language (``_render_traceback_`` makes IPython show the sentence alone), and
+    "Run all" stops there. The rest of the set-up runs inside ``import cbteach``.
+    """
+    catalog = json.loads((CATALOGS / lang / "colab.json").read_text(encoding="utf-8"))
+    sentence = catalog["unreachable"].format(source=f"{REPOSITORY}@{TAG}")
+    pip = f'[sys.executable, "-m", "pip", "install", "-qqq", "--no-deps", "{COLAB_SOURCE}"]'
+    stop = '(Exception,), {"_render_traceback_": lambda error: [str(error)]}'
+    return (
+        "\nimport subprocess, sys\n"
+        f'if "google.colab" in sys.modules and subprocess.run({pip}, capture_output=True).returncode:\n'
+        f'    raise type("SetupError", {stop})({sentence!r})'
     )
-    from cbteach import colab
-
-    colab.prepare(LANGUAGE)"""
 
 
 class SourceError(ValueError):
@@ -92,7 +106,7 @@ def is_checked(cell) -> bool:
 def colab_url(source: Path, lang: str) -> str:
     """The address that opens the generated notebook of ``source`` in ``lang`` on Google Colab."""
     path = f"notebooks/{lang}/{source.stem}.ipynb"
-    return f"https://colab.research.google.com/github/{REPOSITORY}/blob/{BRANCH}/{path}"
+    return f"https://colab.research.google.com/github/{REPOSITORY}/blob/{TAG}/{path}"
 
 
 def colab_badge(source: Path, lang: str) -> str:
@@ -109,18 +123,18 @@ def _with_badge(text: str, badge: str) -> str:
     return f"{head}\n\n{badge}\n\n{rest}" if rest else f"{head}\n\n{badge}"
 
 
-def _with_colab_install(code: str, where: str) -> str:
+def _with_colab_install(code: str, where: str, lang: str) -> str:
     """The first code cell with the Colab block right after its LANGUAGE line.
 
-    The block pip-installs cbteach, so it must come before any import: the LANGUAGE line must
-    be in this cell, before every ``import``.
+    The block pip-installs cbteach before the cell imports it, so the LANGUAGE line must be in
+    this cell, before every ``import``.
     """
     match = LANGUAGE_LINE.search(code)
     if match is None:
         raise SourceError(f'{where}: the first code cell must set LANGUAGE = "en"')
     if re.search(r"^\s*(import|from)\s", code[: match.start()], re.MULTILINE):
         raise SourceError(f"{where}: the LANGUAGE line must come before every import")
-    return code[: match.end()] + "\n" + COLAB_INSTALL + code[match.end() :]
+    return code[: match.end()] + "\n" + colab_install(lang) + code[match.end() :]
 
 
 def render(source: Path, lang: str) -> nbformat.NotebookNode:
@@ -149,7 +163,7 @@ def render(source: Path, lang: str) -> nbformat.NotebookNode:
             code, count = LANGUAGE_LINE.subn(f'LANGUAGE = "{lang}"', cell.source)
             language_lines += count
             if not any(c.cell_type == "code" for c in cells):
-                code = _with_colab_install(code, where)
+                code = _with_colab_install(code, where, lang)
             cells.append(nbformat.v4.new_code_cell(code, metadata=meta))
         else:
             raise SourceError(f"{where}: unexpected {cell.cell_type} cell")
