@@ -27,12 +27,14 @@ __all__ = [
     "Retrainer",
     "Run",
     "StopWhen",
+    "batches_per_call",
     "needs_every_batch",
     "train",
 ]
 
 STEPS_PER_EXECUTION = 32
-"""Batches per call into the compiled training step when no callback acts on single batches.
+"""Batches per call into the compiled training step when no callback acts on single batches
+(TensorFlow and JAX; :func:`batches_per_call` says which number a model gets).
 
 On the lessons' MLP (batch 32, 125 batches an epoch) this makes a TensorFlow epoch on a CPU
 about 1.4-1.7 times as fast (benchmarks/RESULTS.md). Every number trained stays the same, bit
@@ -175,6 +177,30 @@ def needs_every_batch(callbacks: Sequence[keras.callbacks.Callback]) -> bool:
     return False
 
 
+def batches_per_call(every_batch: bool = False, backend: str | None = None) -> int:
+    """Batches per call (``steps_per_execution``) for a model cbteach compiles to train.
+
+    :data:`STEPS_PER_EXECUTION` on TensorFlow and JAX, so that what they train stays what
+    it was; 1 where a callback acts on single batches (``every_batch``, see
+    :func:`needs_every_batch`), and 1 on PyTorch: Keras 3.15 refuses more there when ``fit``
+    starts ("steps_per_execution must be 1 with the PyTorch backend").
+
+    Args:
+        every_batch: a callback of the run has batch hooks. Defaults to False.
+        backend: a Keras backend name. Defaults to the one in use,
+            ``keras.backend.backend()``.
+
+    Example:
+
+    >>> batches_per_call(backend="jax"), batches_per_call(backend="torch")
+    (32, 1)
+    >>> batches_per_call(every_batch=True, backend="tensorflow")
+    1
+    """
+    backend = backend or keras.backend.backend()
+    return 1 if every_batch or backend == "torch" else STEPS_PER_EXECUTION
+
+
 def _build_before_seeding(model: keras.Model, data, batch_size: int) -> None:
     """Let Keras finish building a new model before the seed is set.
 
@@ -193,11 +219,10 @@ def _compiled(model, callbacks, learning_rate: float, seed: int) -> tuple[keras.
     """The model to train and its name: a learner's compiled model as it is, or a new one."""
     if not isinstance(model, str):
         return model, model.name
-    every_batch = needs_every_batch(callbacks)
     compiled = compile_model(
         build_model(model, seed=seed),
         learning_rate=learning_rate,
-        steps_per_execution=1 if every_batch else STEPS_PER_EXECUTION,
+        steps_per_execution=batches_per_call(needs_every_batch(callbacks)),
     )
     return compiled, model
 
@@ -364,15 +389,15 @@ class Retrainer:
 
     All its runs share one model: ``run.model`` holds the weights of the latest run.
     Callbacks that act on single batches (:func:`needs_every_batch`) get a fresh model
-    from :func:`train` instead, because this one runs ``steps_per_execution`` batches
-    per call.
+    from :func:`train` instead when this one runs several batches per call (TensorFlow
+    and JAX; on PyTorch it runs one, see :func:`batches_per_call`).
 
     Args:
         model: ``"cnn"`` or ``"mlp"``. Defaults to `"cnn"`.
         learning_rate: Adam's learning rate. Defaults to `1e-3`.
         seed: the seed of the weights, shuffles and dropout masks. Defaults to `0`.
         steps_per_execution: batches per call into the compiled step. Defaults to
-            :data:`STEPS_PER_EXECUTION`.
+            :func:`batches_per_call` (32 on TensorFlow and JAX, 1 on PyTorch).
 
     Example:
 
@@ -387,7 +412,7 @@ class Retrainer:
         *,
         learning_rate: float = 1e-3,
         seed: int = 0,
-        steps_per_execution: int = STEPS_PER_EXECUTION,
+        steps_per_execution: int | None = None,
     ) -> None:
         self.name = model
         self.learning_rate = learning_rate
@@ -395,7 +420,9 @@ class Retrainer:
         self.model = compile_model(
             build_model(model, seed=seed),
             learning_rate=learning_rate,
-            steps_per_execution=steps_per_execution,
+            steps_per_execution=(
+                batches_per_call() if steps_per_execution is None else steps_per_execution
+            ),
         )
         optimizer = self.model.optimizer
         optimizer.build(self.model.trainable_variables)  # its moments exist from now on

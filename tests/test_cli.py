@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import keras
 import pytest
 
 from cbteach import EventLog, recorded
@@ -51,11 +52,13 @@ def test_bad_epochs_say_what_to_write(lang, tmp_path):
     assert "--epochs 10" in str(info.value)
 
 
-def test_runs_lists_the_shipped_runs_with_their_command(capsys):
+def test_runs_lists_the_shipped_runs_with_their_backend_and_command(capsys):
     main(["runs"])
     printed = capsys.readouterr().out
     for name in recorded.names():
+        made_on = recorded.load(name).provenance
         assert f"{name}: " in printed
+        assert f" · {made_on['backend']} {made_on['backend_version']} · " in printed
     assert "python -m cbteach record overfit" in printed
 
 
@@ -66,6 +69,9 @@ def test_record_writes_a_valid_replayable_run(tmp_path):
     assert run.epochs == 2 and run.provenance["command"].startswith(
         "python -m cbteach record tiny "
     )
+    # each backend draws its own random numbers: a record says which one made it
+    assert run.provenance["backend"] == keras.backend.backend() == run.device["backend"]
+    assert run.provenance["backend_version"] not in ("", "unknown")
 
 
 def test_module_entry_point_help_runs():

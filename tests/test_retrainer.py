@@ -13,7 +13,13 @@ import pytest
 
 import cbteach
 from cbteach.hooks import HookTrace
-from cbteach.training import STEPS_PER_EXECUTION, Retrainer, needs_every_batch, train
+from cbteach.training import (
+    STEPS_PER_EXECUTION,
+    Retrainer,
+    batches_per_call,
+    needs_every_batch,
+    train,
+)
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +62,28 @@ def test_which_callbacks_need_every_batch(callbacks, expected):
     assert needs_every_batch(callbacks) is expected
 
 
+@pytest.mark.parametrize(
+    ("backend", "every_batch", "expected"),
+    [
+        ("tensorflow", False, STEPS_PER_EXECUTION),
+        ("jax", False, STEPS_PER_EXECUTION),
+        ("torch", False, 1),  # Keras 3.15 refuses more than one on PyTorch
+        ("tensorflow", True, 1),
+        ("jax", True, 1),
+        ("torch", True, 1),
+    ],
+)
+def test_batches_per_call_by_backend(backend, every_batch, expected):
+    assert batches_per_call(every_batch, backend=backend) == expected
+
+
 def test_several_batches_per_call_train_the_same_numbers(data):
+    # On PyTorch both runs take one batch per call: the same numbers, trivially.
     fast = train([], data=data, model="mlp", epochs=3, batch_size=32, learning_rate=3e-3)
     slow = train(
         [batch_hook()], data=data, model="mlp", epochs=3, batch_size=32, learning_rate=3e-3
     )
-    assert fast.steps_per_execution == STEPS_PER_EXECUTION > 1
+    assert fast.steps_per_execution == batches_per_call() == fast.model.steps_per_execution
     assert slow.steps_per_execution == 1  # a batch hook: one batch per call
     assert fast.history == slow.history and fast.lrs == slow.lrs
 
@@ -99,8 +121,11 @@ def test_retrainer_runs_with_a_batch_hook_on_a_fresh_model(data):
     seen = []
     retrainer = Retrainer("mlp")
     run = retrainer.train([batch_hook(seen)], data=data, epochs=1, batch_size=32)
-    assert seen == list(range(20)) and run.model is not retrainer.model
-    assert run.steps_per_execution == 1 and retrainer.runs == 0
+    assert seen == list(range(20)) and run.steps_per_execution == 1
+    if batches_per_call() > 1:  # TensorFlow, JAX: the shared model runs 32 batches per call
+        assert run.model is not retrainer.model and retrainer.runs == 0
+    else:  # PyTorch: the shared model already runs one batch per call, so it trains
+        assert run.model is retrainer.model and retrainer.runs == 1
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
