@@ -1,4 +1,5 @@
-"""``cbteach demo|lessons|lab|record|runs|messages``: demo, workbook, recorder, message sheet."""
+"""``cbteach demo|lessons|lab|record|runs|messages|progress``: demo, workbook, recorder, message
+sheet, and the teacher's view of who finished which exercise."""
 
 from __future__ import annotations
 
@@ -45,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("folder", nargs="?", default=lessons.DEFAULT_FOLDER)
         # no argparse choices: a wrong one gets the catalog's message, in the learner's language
         command.add_argument("--lang", default="both", help=", ".join(lessons.CHOICES))
+    report = sub.add_parser("progress", help="who finished which exercise, from learners' folders")
+    report.add_argument("folders", nargs="+", help="one folder per learner (e.g. every home)")
+    report.add_argument("--csv", default=None, help="also write the table to this CSV file")
+    report.add_argument("--lang", choices=i18n.LANGUAGES, default=None)
+    report.add_argument("--top", type=int, default=10, help="how many common wrong answers")
     messages.add_arguments(
         sub.add_parser("messages", help="every catalog message filled in, for review (Markdown)")
     )
@@ -191,7 +197,8 @@ def runs(_: argparse.Namespace) -> int:
     for name in recorded.names():
         run = recorded.load(name)
         provenance = run.provenance
-        print(f"{name}: {run.epochs} epochs · {provenance['command']}")
+        made_on = f"{provenance['backend']} {provenance['backend_version']}"
+        print(f"{name}: {run.epochs} epochs · {made_on} · {provenance['command']}")
     return 0
 
 
@@ -214,6 +221,18 @@ def lab(args: argparse.Namespace, extra: list[str]) -> int:
         raise SystemExit(str(error)) from None
 
 
+def progress_report(args: argparse.Namespace) -> int:
+    """``cbteach progress DIR...``: the learner × exercise table, the common wrong answers."""
+    from cbteach import progress
+
+    learners = progress.read_class(args.folders)
+    for line in progress.report(learners, top=args.top):
+        print(line)
+    if args.csv:
+        print(i18n.t("progress.csv_written", path=progress.to_csv(learners, args.csv)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m cbteach`` and of the ``cbteach`` command."""
     args, extra = _parser().parse_known_args(argv)
@@ -226,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "lab":
         return lab(args, extra)
     commands = {"demo": demo, "lessons": copy, "record": record, "runs": runs}
+    commands["progress"] = progress_report
     return commands[args.command](args)
 
 

@@ -1,12 +1,13 @@
 """The workshop exercises: checks that judge a learner's answer on real Keras.
 
 Each ``check_*`` takes what the learner built and returns a :class:`Check`: ``ok`` and the
-✓/✗ lines to read, in the learner's language. The callback checks replay a shipped recorded
-run (:func:`cbteach.recorded.load`) through *fresh copies* of the learner's callbacks, built
-with the same settings (:func:`cbteach.callbacks.copy_of`), so the answer is judged by Keras
-itself and the learner's own objects are left untouched (a ModelCheckpoint never forgets its
-best value between two ``fit`` calls, so a checked one must not carry the replay's best into
-real training).
+✓/✗ lines to read, in the learner's language. :func:`check_combined` judges the learner's fix
+of the notes' example in lesson 04; the others are lesson 05's exercises. The callback checks
+replay a shipped recorded run (:func:`cbteach.recorded.load`) through *fresh copies* of the
+learner's callbacks, built with the same settings (:func:`cbteach.callbacks.copy_of`), so the
+answer is judged by Keras itself and the learner's own objects are left untouched (a
+ModelCheckpoint never forgets its best value between two ``fit`` calls, so a checked one must
+not carry the replay's best into real training).
 
 A check never raises at the learner: a wrong type, a callback Keras refuses to build, a
 monitor that is not in the logs, each becomes a ✗ line that says what to write instead.
@@ -26,8 +27,8 @@ import warnings
 import keras
 import numpy as np
 
-from cbteach import checkpoints, i18n
-from cbteach.callbacks import EarlyStopping, kind_of, settings_of
+from cbteach import checkpoints, i18n, progress
+from cbteach.callbacks import EarlyStopping, copy_of, kind_of, settings_of
 from cbteach.filepaths import glued_folder
 from cbteach.judging import (  # noqa: F401 - PASS, FAIL: read by tests and lessons
     EXAMPLES,
@@ -59,6 +60,7 @@ __all__ = [
     "check_early_stopping",
     "check_lr_plateau",
     "check_prediction",
+    "check_team",
     "check_trained",
 ]
 
@@ -71,6 +73,7 @@ ES_RECORDING = "overfit"
 ES_STOP_BEFORE = 12
 
 
+@progress.recorded(lesson="05", exercise="ex1")
 def check_early_stopping(built, lang: str | None = None) -> Check:
     """Exercise 1: an EarlyStopping that stops before epoch 12 on ``overfit`` and keeps the best.
 
@@ -126,6 +129,7 @@ RLR_MIN_CUTS = 2
 RLR_FLOOR = 1e-5
 
 
+@progress.recorded(lesson="05", exercise="ex2")
 def check_lr_plateau(built, lang: str | None = None) -> Check:
     """Exercise 2: a ReduceLROnPlateau that cuts at least twice on ``plateau``, never below 1e-5.
 
@@ -176,6 +180,7 @@ MC_RECORDING = "accuracy"
 MC_MONITOR = "val_accuracy"
 
 
+@progress.recorded(lesson="05", exercise="ex3")
 def check_checkpoint(built, lang: str | None = None) -> Check:
     """Exercise 3: weights only, one file per improvement of ``val_accuracy``, epoch in the name.
 
@@ -267,7 +272,7 @@ def _distinct(run, report: Report) -> bool:
     return report.bad("mc_overwrite", count=len(run.saves), names=len(names))
 
 
-# ----------------------------------------------------------------------------- exercise 4
+# ----------------------------------------------------------------------------- lesson 04
 
 COMBINED_RECORDING = "overfit"
 NOTES_FACTOR = 0.3
@@ -275,8 +280,9 @@ NOTES_RLR_PATIENCE = 10
 NOTES_ES_PATIENCE = 20
 
 
+@progress.recorded(lesson="04", exercise="fix_notes")
 def check_combined(built, lang: str | None = None) -> Check:
-    """Exercise 4: the notes' three callbacks, fixed, doing what the notes meant.
+    """Lesson 04: the notes' three callbacks, fixed by the learner, doing what the notes meant.
 
     Keras' own classes are welcome: the check reads what Keras really kept, so a misspelled
     keyword that Keras swallowed shows up. The notes meant: weights-only checkpoints of the
@@ -375,14 +381,149 @@ def _first_cut(run, report: Report) -> bool:
     return report.bad("cut_wrong", ratio=f"{ratio:.3g}", expected=f"{NOTES_FACTOR:g}", **values)
 
 
-# ----------------------------------------------------------------------------- exercise 5
+# ----------------------------------------------------------------------------- exercise 4
+
+TEAM_RECORDING = "overfit"
+
+
+@progress.recorded(lesson="05", exercise="ex4")
+def check_team(built, lang: str | None = None) -> Check:
+    """Exercise 4: a colleague's three callbacks, repaired so that they work as a team.
+
+    Fresh quiet copies are replayed on ``overfit`` and judged by what Keras did, one point
+    after another; the check stops at the first point that fails, so the learner meets the
+    mistakes one at a time, as in a real debugging session:
+
+    1. ReduceLROnPlateau and EarlyStopping watch ``val_loss`` as a loss;
+    2. ``min_lr`` is below the recording's starting learning rate (else Keras never cuts);
+    3. the learning rate is cut before training stops, and at least one epoch trains at the
+       lower rate (EarlyStopping's patience larger than ReduceLROnPlateau's);
+    4. training stops within the recording, and the weights of the lowest ``val_loss`` are
+       restored;
+    5. the newest checkpoint file holds that same epoch, ModelCheckpoint watching what
+       EarlyStopping watches.
+
+    Args:
+        built: a function that returns ``[ModelCheckpoint, ReduceLROnPlateau,
+            EarlyStopping]`` (cbteach's or Keras' classes), or that list.
+        lang: the language of the lines, ``"ko"`` or ``"en"``. Defaults to the one in use.
+
+    Example:
+
+    >>> from cbteach import ModelCheckpoint, ReduceLROnPlateau
+    >>> check_team(lambda: [
+    ...     ModelCheckpoint("ckpt/{epoch:02d}.weights.h5", save_best_only=True,
+    ...                     save_weights_only=True),
+    ...     ReduceLROnPlateau(factor=0.3, patience=10, min_lr=1e-5),
+    ...     EarlyStopping(patience=20, restore_best_weights=True)]).ok
+    True
+    """
+    report = Report(lang)
+    callbacks = build(built, report, "[checkpoint, reduce_lr, early_stop]")
+    if callbacks is None:
+        return report.done()
+    team = [only_one(callbacks, kind, report) for kind in KINDS]
+    if None in team:
+        return report.done()
+    mc, rlr, es = team
+    if not (check_monitor(rlr, "val_loss", report) and check_monitor(es, "val_loss", report)):
+        return report.done()
+    if not _min_lr_below_start(rlr, report):
+        return report.done()
+    replayed = replay_recording(TEAM_RECORDING, [mc, rlr, es], report)
+    if replayed is None:
+        return report.done()
+    run, copies = replayed
+    directions = [check_direction(c, "val_loss", "min", report, quiet=True) for c in copies[1:]]
+    if not all(directions):
+        return report.done()
+    if not _cut_then_trained(run, rlr, es, report):
+        return report.done()
+    if not _restores_the_best(es, run, report):
+        return report.done()
+    _file_is_the_model(mc, es, run, report)
+    return report.done()
+
+
+KINDS = ("ModelCheckpoint", "ReduceLROnPlateau", "EarlyStopping")
+
+
+def _min_lr_below_start(rlr, report: Report) -> bool:
+    """Keras cuts only while the LR is above ``min_lr`` (compared in float32, as Keras does)."""
+    start = load_recording(TEAM_RECORDING).lrs[0]
+    values = {"start": i18n.lr(start)}
+    if not is_number(rlr.min_lr):
+        return report.bad("team_min_lr_high", min_lr=code(rlr.min_lr), **values)
+    if np.float32(start) > np.float32(rlr.min_lr):
+        return report.good("team_min_lr_ok", min_lr=f"{rlr.min_lr:g}", **values)
+    return report.bad("team_min_lr_high", min_lr=f"{rlr.min_lr:g}", **values)
+
+
+def _cut_then_trained(run, rlr, es, report: Report) -> bool:
+    patiences = {"es": code(es.patience), "rlr": code(rlr.patience)}
+    if run.stopped_epoch is None:
+        return report.bad("team_never_stops", epochs=run.epochs)
+    if not run.lr_cuts:
+        alone = _first_cut_alone(rlr)
+        if alone is None:
+            return report.bad("team_never_cuts", rlr=patiences["rlr"])
+        return report.bad("team_stops_first", stopped=run.stopped_epoch, cut=alone, **patiences)
+    cut = run.lr_cuts[0]
+    if cut.epoch >= run.stopped_epoch:
+        return report.bad("team_cut_at_stop", epoch=cut.epoch, **patiences)
+    return report.good(
+        "team_cut_ok",
+        epoch=cut.epoch,
+        before=i18n.lr(cut.lr_before),
+        after=i18n.lr(cut.lr_after),
+        stopped=run.stopped_epoch,
+        trained=run.stopped_epoch - cut.epoch,
+    )
+
+
+def _first_cut_alone(rlr) -> int | None:
+    """Where ReduceLROnPlateau alone would first cut on the recording, or None."""
+    copy = copy_of(rlr)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cuts = replay(load_recording(TEAM_RECORDING), [copy]).lr_cuts
+    return cuts[0].epoch if cuts else None
+
+
+def _restores_the_best(es, run, report: Report) -> bool:
+    if not (es.restore_best_weights and run.restored_epoch is not None):
+        return report.bad("es_restore_missing", epoch=run.epochs)
+    best = first_best(load_recording(TEAM_RECORDING).history["val_loss"])
+    if run.restored_epoch == best:
+        return report.good("team_restored_ok", epoch=best)
+    return report.bad("team_restored_wrong", restored=run.restored_epoch, best=best)
+
+
+def _file_is_the_model(mc, es, run, report: Report) -> bool:
+    saved = run.saves[-1].epoch if run.saves else "—"
+    values = {"saved": saved, "restored": run.restored_epoch}
+    if mc.monitor != es.monitor:
+        key = (
+            "team_monitors_differ_lucky" if saved == run.restored_epoch else "team_monitors_differ"
+        )
+        return report.bad(key, mc=code(mc.monitor), es=code(es.monitor), **values)
+    if saved == run.restored_epoch:
+        return report.good("team_file_ok", **values)
+    return report.bad("team_file_differs", **values)
+
+
+# ----------------------------------------------------------------------------- a retired exercise
 
 # where EarlyStopping(patience=p) stops on ES_RECORDING (`overfit`), as in exercise 1
 PREDICTION_PATIENCES = (0, 1, 2)
 
 
+@progress.recorded(lesson="05", exercise="predict_patience")
 def check_prediction(*guesses, lang: str | None = None) -> Check:
-    """Exercise 5: predict where EarlyStopping(patience=0), (1) and (2) stop on ``overfit``.
+    """Predict where EarlyStopping(patience=0), (1) and (2) stop on ``overfit``.
+
+    Once lesson 05's exercise 5; lesson 03 now asks where patience stops as a prediction
+    (:mod:`cbteach.predictions`), so no notebook calls this check any more.
 
     Each guess is compared with a replay of the real EarlyStopping; a wrong guess is told
     "too early" or "too late", not the answer.
@@ -443,11 +584,12 @@ def _whole(value) -> int | None:
     return None
 
 
-# ----------------------------------------------------------------------------- exercise 6
+# ----------------------------------------------------------------------------- exercise 5
 
 
+@progress.recorded(lesson="05", exercise="ex5")
 def check_trained(run, data, lang: str | None = None) -> Check:
-    """Exercise 6: after real training, is the model you hold really the best epoch's model?
+    """Exercise 5: after real training, is the model you hold really the best epoch's model?
 
     Passes when EarlyStopping restored the epoch with the lowest ``val_loss`` of this run,
     the model in memory scores that ``val_loss`` again on the validation data, and the last

@@ -69,6 +69,8 @@ class Check:
     Args:
         ok: whether every point passed.
         lines: the lines to read, the verdict last.
+        wrong: the catalog keys of the ✗ lines, what went wrong (:mod:`cbteach.progress`
+            records them, so a teacher can count the class's common wrong answers).
 
     Example:
 
@@ -79,6 +81,7 @@ class Check:
 
     ok: bool
     lines: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list, repr=False)
 
     @property
     def verdict(self) -> str:
@@ -118,6 +121,7 @@ class Report:
         self.lang = i18n.resolve(lang)
         self.lines: list[str] = []
         self.failed = False
+        self.wrong: list[str] = []  # the keys of the ✗ lines
 
     def say(self, passed: bool, key: str, **values: object) -> bool:
         """Add a ✓ or ✗ line: the ``exercises`` message ``key``. Returns ``passed``.
@@ -134,6 +138,8 @@ class Report:
         """
         self.lines.append(f"{PASS if passed else FAIL} {t(key, self.lang, **values)}")
         self.failed |= not passed
+        if not passed:
+            self.wrong.append(key)
         return passed
 
     def good(self, key: str, **values: object) -> bool:
@@ -169,7 +175,8 @@ class Report:
         """The :class:`Check`: passed when no line failed and at least one was said."""
         ok = not self.failed and bool(self.lines)
         key = "verdict_ok" if ok else "verdict_fail"
-        return Check(ok=ok, lines=[*self.lines, f"{PASS if ok else FAIL} {t(key, self.lang)}"])
+        lines = [*self.lines, f"{PASS if ok else FAIL} {t(key, self.lang)}"]
+        return Check(ok=ok, lines=lines, wrong=list(self.wrong))
 
 
 # ----------------------------------------------------------------------------- judging a callback

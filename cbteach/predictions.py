@@ -21,10 +21,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from cbteach import i18n, recorded
+import keras
+import numpy as np
+
+from cbteach import i18n, progress, recorded
 from cbteach.callbacks import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau
 from cbteach.judging import FAIL, PASS, Check
-from cbteach.replay import replay
+from cbteach.replay import replay, standin_model
 
 __all__ = ["QUESTIONS", "Question", "answer", "check"]
 
@@ -37,10 +40,12 @@ class Question:
 
     Args:
         lesson: the lesson that asks it, e.g. ``"01"``.
-        kind: ``"count"`` (a whole number: files, epochs), ``"lr"`` (a learning rate) or
-            ``"yes_no"``.
+        kind: ``"count"`` (a whole number: files, epochs), ``"lr"`` (a learning rate),
+            ``"yes_no"`` or ``"epochs"`` (a list of epoch numbers, e.g. ``[0, 1, 2]``).
         truth: computes the answer by replaying real Keras callbacks; returns the answer and
             the values its explanation sentence (``predictions.<key>_why``) needs.
+        example: the catalog key of the example answer shown when no guess is written
+            (``predictions.<example>``). Defaults to ``example_<kind>``.
 
     Example:
 
@@ -51,6 +56,23 @@ class Question:
     lesson: str
     kind: str
     truth: Callable[[], tuple[object, dict]]
+    example: str = ""
+
+
+HOOK_EPOCHS = 3
+"""The epochs lesson 00's own callback trains for."""
+
+
+def _hook_epochs() -> tuple[tuple[int, ...], dict]:
+    """The epoch numbers ``fit`` itself passes to ``on_epoch_end``: a question about ``fit``,
+    so a real (tiny) ``fit`` answers it, not a replay."""
+    seen: list[int] = []
+    hook = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(epoch))
+    x = np.zeros((4, 1), dtype="float32")
+    standin_model().fit(
+        x, x, epochs=HOOK_EPOCHS, validation_data=(x, x), callbacks=[hook], verbose=0
+    )
+    return tuple(seen), {"count": HOOK_EPOCHS}
 
 
 def _mc_files() -> tuple[int, dict]:
@@ -90,7 +112,8 @@ def _combined_cut() -> tuple[bool, dict]:
 
 
 QUESTIONS: dict[str, Question] = {
-    "mc_files": Question("01", "count", _mc_files),
+    "hook_epochs": Question("00", "epochs", _hook_epochs),
+    "mc_files": Question("01", "count", _mc_files, example="example_files"),
     "rlr_first_cut": Question("02", "count", _rlr_first_cut),
     "rlr_second_lr": Question("02", "lr", _rlr_second_lr),
     "es_stop": Question("03", "count", _es_stop),
@@ -120,6 +143,8 @@ _NO = {"no", "n", "false", "아니요", "아니오", "아니"}
 
 def _read(kind: str, guess: object) -> object | None:
     """The guess as its kind's value (7, "7" and 7.0 are all 7), or None when unreadable."""
+    if kind == "epochs":
+        return _read_epochs(guess)
     if isinstance(guess, str):
         text = guess.strip().lower()
         if kind == "yes_no":
@@ -137,6 +162,16 @@ def _read(kind: str, guess: object) -> object | None:
     return float(guess)
 
 
+def _read_epochs(guess: object) -> tuple[int, ...] | None:
+    """A list of epoch numbers as a learner writes it: [0, 1, 2], (0, 1, 2), range(3), "0, 1, 2"."""
+    if isinstance(guess, str):
+        guess = guess.strip().strip("[]()").replace(",", " ").split()
+    if isinstance(guess, (str, bytes, dict)) or not hasattr(guess, "__iter__"):
+        return None
+    numbers = [_read("count", item) for item in guess]
+    return tuple(numbers) if numbers and None not in numbers else None
+
+
 def _same(kind: str, guess: object, truth: object) -> bool:
     if kind == "lr":
         return math.isclose(guess, truth, rel_tol=0.02)
@@ -147,6 +182,7 @@ def _t(key: str, lang: str, **values: object) -> str:
     return i18n.t(f"predictions.{key}", lang, **values)
 
 
+@progress.recorded(by=lambda key, *_, **__: (QUESTIONS[key].lesson, key))
 def check(key: str, guess: object, lang: str | None = None) -> Check:
     """Judge a prediction against what real Keras does, in the learner's language.
 
@@ -168,28 +204,32 @@ def check(key: str, guess: object, lang: str | None = None) -> Check:
     if key not in QUESTIONS:
         raise ValueError(_t("unknown", lang, name=key, keys=", ".join(QUESTIONS)))
     kind = QUESTIONS[key].kind
-    example = _t(f"example_{kind}", lang)
+    example = _t(QUESTIONS[key].example or f"example_{kind}", lang)
     if guess is ... or guess is None:
         return Check(False, [f"{WRITE_FIRST} {_t('write_first', lang, example=example)}"])
     read = _read(kind, guess)
     if read is None:
         return Check(
-            False, [f"{FAIL} {_t('unreadable', lang, guess=repr(guess), example=example)}"]
+            False,
+            [f"{FAIL} {_t('unreadable', lang, guess=repr(guess), example=example)}"],
+            wrong=["unreadable"],
         )
     truth, values = answer(key)
     shown = _shown(kind, truth, lang)
     why = _t(f"{key}_why", lang, answer=shown, **values)
     if _same(kind, read, truth):
         return Check(True, [f"{PASS} {_t('right', lang, guess=_shown(kind, read, lang))} {why}"])
-    if kind == "yes_no":
+    if kind in ("yes_no", "epochs"):
         direction = "wrong"
     else:
         direction = "too_low" if read < truth else "too_high"
     line = _t(direction, lang, guess=_shown(kind, read, lang), answer=shown)
-    return Check(False, [f"{FAIL} {line} {why}"])
+    return Check(False, [f"{FAIL} {line} {why}"], wrong=[direction])
 
 
 def _shown(kind: str, value: object, lang: str) -> str:
+    if kind == "epochs":
+        return str(list(value))
     if kind == "lr":
         return i18n.lr(value)
     if kind == "yes_no":

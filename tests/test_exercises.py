@@ -335,7 +335,7 @@ def test_checkpoint_check_does_not_move_the_learners_best():
     assert_passes(exercises.check_checkpoint(mc))
 
 
-# ----------------------------------------------------------------------------- exercise 4
+# ----------------------------------------------------------------------------- lesson 04: the notes, fixed
 
 K = keras.callbacks
 
@@ -461,7 +461,170 @@ def test_combined_junk_patience_becomes_lines():
     assert_fails(check, "patience_wrong", "order_wrong", "replay_failed")
 
 
-# ----------------------------------------------------------------------------- exercise 5
+def test_combined_before_the_learners_cell_has_run_is_a_line():
+    """Lesson 04 checks ``lambda: [mcp_cb, rlr_cb, elr_cb]`` while the cell may still fail."""
+    check = exercises.check_combined(lambda: [undefined_mcp_cb])  # noqa: F821
+    assert_fails(check, "build_failed")
+    assert "NameError" in failed(check)[0]
+
+
+def test_combined_a_right_but_different_patience_is_not_called_a_spelling_mistake():
+    check = exercises.check_combined(notes(es={"patience": 25, "restore_best_weights": True}))
+    assert_fails(check, "patience_wrong")
+    assert not any("spelled" in line for line in check.lines)
+
+
+# ----------------------------------------------------------------------------- exercise 4
+
+
+def colleague(
+    mc_monitor="val_accuracy",
+    min_lr=1e-2,
+    es_patience=5,
+    restore=False,
+    rlr_patience=10,
+    save_best_only=True,
+    classes=(K.ModelCheckpoint, K.ReduceLROnPlateau, K.EarlyStopping),
+):
+    """The colleague's callbacks of exercise 4; the defaults are the starter, all four mistakes."""
+    mc_class, rlr_class, es_class = classes
+
+    def build():
+        return [
+            mc_class(
+                "checkpoints/{epoch:02d}.weights.h5",
+                monitor=mc_monitor,
+                save_best_only=save_best_only,
+                save_weights_only=True,
+            ),
+            rlr_class(monitor="val_loss", factor=0.3, patience=rlr_patience, min_lr=min_lr),
+            es_class(monitor="val_loss", patience=es_patience, restore_best_weights=restore),
+        ]
+
+    return build
+
+
+REPAIRED = {"mc_monitor": "val_loss", "min_lr": 1e-5, "es_patience": 20, "restore": True}
+
+
+def test_team_repaired_passes_with_keras_and_cbteach_classes(capsys):
+    check = exercises.check_team(colleague(**REPAIRED))
+    assert_passes(check)
+    assert says(
+        check, "team_cut_ok", epoch=17, before="3.0e-03", after="9.0e-04", stopped=27, trained=10
+    )
+    assert says(check, "team_file_ok", saved=7, restored=7)
+    assert_passes(exercises.check_team(colleague(**REPAIRED, classes=(MC, RLR, ES))))
+    assert capsys.readouterr().out == ""
+
+
+def test_team_starter_fails_and_its_mistakes_come_one_at_a_time():
+    """Fix the first ✗ and the next mistake shows: min_lr, patience order, restore, monitor."""
+    steps = [
+        ({}, "team_min_lr_high"),
+        ({"min_lr": 1e-5}, "team_stops_first"),
+        ({"min_lr": 1e-5, "es_patience": 20}, "es_restore_missing"),
+        ({"min_lr": 1e-5, "es_patience": 20, "restore": True}, "team_monitors_differ"),
+    ]
+    for fixed, key in steps:
+        check = exercises.check_team(colleague(**fixed))
+        assert_fails(check, key)
+        assert len(failed(check)) == 1, text(check)
+
+
+def test_team_min_lr_at_or_above_the_start_never_cuts_in_plain_keras_too():
+    """The ✗ says what plain Keras does: min_lr at the starting LR (float32) means no cut."""
+    from cbteach.replay import drive, standin_model
+
+    for min_lr in (1e-2, 3e-3):
+        assert_fails(exercises.check_team(colleague(min_lr=min_lr)), "team_min_lr_high")
+        plain = K.ReduceLROnPlateau(patience=10, min_lr=min_lr)
+        _, lrs = drive([plain], load_overfit().history, standin_model(3e-3))
+        assert len(set(lrs)) == 1
+
+
+def load_overfit():
+    from cbteach import recorded
+
+    return recorded.load("overfit")
+
+
+def test_team_stop_before_the_cut_names_where_the_cut_would_come():
+    check = exercises.check_team(colleague(min_lr=1e-5))
+    assert says(check, "team_stops_first", es="5", rlr="10", stopped=12, cut=17)
+
+
+def test_team_equal_patiences_cut_in_the_stopping_epoch():
+    check = exercises.check_team(colleague(min_lr=1e-5, es_patience=10))
+    assert_fails(check, "team_cut_at_stop")
+    assert says(check, "team_cut_at_stop", epoch=17, es="10", rlr="10")
+
+
+def test_team_smaller_lr_patience_is_a_fine_repair_too():
+    fixed = {**REPAIRED, "es_patience": 5, "rlr_patience": 3}
+    assert_passes(exercises.check_team(colleague(**fixed)))
+
+
+def test_team_other_wrong_repairs_each_get_their_line():
+    never_cuts = {**REPAIRED, "rlr_patience": 200}
+    assert_fails(exercises.check_team(colleague(**never_cuts)), "team_never_cuts")
+    never_stops = {**REPAIRED, "es_patience": 200}
+    assert_fails(exercises.check_team(colleague(**never_stops)), "team_never_stops")
+    every_epoch = {**REPAIRED, "save_best_only": False}
+    check = exercises.check_team(colleague(**every_epoch))
+    assert_fails(check, "team_file_differs")
+    assert says(check, "team_file_differs", saved=27, restored=7)
+
+
+def test_team_monitor_mismatch_fails_even_when_the_epochs_happen_to_agree():
+    lucky = {**REPAIRED, "mc_monitor": "val_accuracy", "es_patience": 12}
+    check = exercises.check_team(colleague(**lucky))
+    assert_fails(check, "team_monitors_differ_lucky")
+
+
+def test_team_early_stopping_on_accuracy_restores_the_wrong_epoch():
+    def on_accuracy():
+        callbacks = colleague(**REPAIRED)()
+        callbacks[2] = K.EarlyStopping(monitor="val_accuracy", patience=20)
+        return callbacks
+
+    assert_fails(exercises.check_team(on_accuracy), "monitor_wrong")
+
+
+# ----------------------------------------------------------------------------- the hidden solutions
+
+
+def test_the_folded_explanations_of_lesson_05_hold_on_real_keras():
+    """What the folded solution texts of exercises 1-3 say, replayed (they are not cells)."""
+    from cbteach import recorded
+    from cbteach.replay import replay
+
+    overfit, plateau, accuracy = (recorded.load(n) for n in ("overfit", "plateau", "accuracy"))
+    stops = {}
+    for patience in range(1, 6):
+        run = replay(
+            overfit, [ES(monitor="val_loss", patience=patience, restore_best_weights=True)]
+        )
+        stops[patience] = (run.stopped_epoch, run.restored_epoch)
+    assert stops == {1: (5, 4), 2: (9, 7), 3: (10, 7), 4: (11, 7), 5: (12, 7)}
+    run = replay(plateau, [RLR(monitor="val_loss", factor=0.2, patience=3, min_lr=1e-5)])
+    assert [e.epoch for e in run.lr_cuts] == [31, 34, 45]
+    at_min = [e.epoch for e in run.events.with_action("at_min_lr")]
+    assert 52 in at_min and 53 in at_min
+    lucky = replay(plateau, [RLR(monitor="val_loss", factor=0.1, patience=6)])
+    assert [e.epoch for e in lucky.lr_cuts] == [34, 48]
+    frame = accuracy.to_frame()
+    assert frame.loc[14, "val_accuracy"] == frame.loc[17, "val_accuracy"]
+    assert frame.loc[18, "val_accuracy"] > frame.loc[17, "val_accuracy"]
+    wrong_mode = MC("ckpt/{epoch:02d}.weights.h5", monitor="val_accuracy", mode="min",
+                    save_best_only=True, save_weights_only=True)  # fmt: skip
+    assert [s.epoch for s in replay(accuracy, [wrong_mode]).saves] == [1]
+    named = MC("ckpt/{epoch:02d}-{val_accuracy:.3f}.weights.h5", monitor="val_accuracy",
+               save_best_only=True, save_weights_only=True)  # fmt: skip
+    assert len(replay(accuracy, [named]).saves) == 19
+
+
+# ----------------------------------------------------------------------------- the retired exercise 5
 
 
 def test_prediction_right_answer_passes_in_any_written_form():
@@ -507,7 +670,7 @@ def test_prediction_wrong_count():
     assert_fails(exercises.check_prediction(), "predict_count")
 
 
-# ----------------------------------------------------------------------------- exercise 6
+# ----------------------------------------------------------------------------- exercise 5
 
 
 @pytest.fixture(scope="module")
@@ -585,6 +748,7 @@ CHECKS = [
     exercises.check_lr_plateau,
     exercises.check_checkpoint,
     exercises.check_combined,
+    exercises.check_team,
 ]
 
 
@@ -652,6 +816,10 @@ ANSWERS = [
     (exercises.check_lr_plateau, RLR(patience=10)),
     (exercises.check_checkpoint, lambda: MC("best.keras")),
     (exercises.check_combined, notes(rlr={"fector": 0.3})),
+    (exercises.check_team, colleague()),
+    (exercises.check_team, colleague(min_lr=1e-5)),
+    (exercises.check_team, colleague(min_lr=1e-5, es_patience=10)),
+    (exercises.check_team, colleague(**{**REPAIRED, "mc_monitor": "val_accuracy"})),
     (exercises.check_prediction, (1, 2, "x")),
 ]
 

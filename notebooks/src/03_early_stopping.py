@@ -1,26 +1,27 @@
 # %% [markdown] lang="ko"
 # # 03. EarlyStopping: 언제, 왜 멈추는가
 #
-# `EarlyStopping`은 모니터링 지표(monitor)가 더 나아지지 않으면 학습을 일찍 끝내는
-# 콜백(callback)입니다. 이런 기법을 조기 종료(early stopping)라고 합니다. 노트에는 이렇게 적혀
-# 있습니다.
+# `EarlyStopping`은 지켜보는 지표(`monitor`)가 더 나아지지 않으면 학습을 일찍 끝내는 콜백입니다.
+# 이런 기법을 조기 종료(early stopping)라고 합니다. 노트에는 이렇게 적혀 있습니다.
 #
 # > specifical epochs 동안 performance가 개선되지 않을 시 learning을 조기에 stop
 #
-# 큰 줄기는 맞습니다. 이 레슨에서는 "개선(improvement)"이 정확히 무엇과 비교한 개선인지, 몇 번째
-# 에포크(epoch)에서 멈추는지, 멈춘 뒤 모델에 어떤 가중치(weights)가 남는지를 실제 Keras 3에서 하나씩
-# 확인합니다.
+# 큰 줄기는 맞습니다. 과적합(overfitting)이 시작되면 학습 손실은 계속 줄어도 검증 손실은 다시
+# 커집니다. 그 뒤의 에포크는 시간만 쓰고 모델을 나쁘게 만들므로, 검증 손실이 바닥을 지나면 멈추는
+# 것입니다.
 #
-# | 절 | 내용 |
-# |---|---|
-# | 1 | 에포크마다 하는 일: 최고 기록(best), 대기(wait), 인내(patience) |
-# | 2 | `patience=0`과 `patience=1`은 같다, 기본값은 0 |
-# | 3 | `min_delta`: 아주 작은 개선은 개선이 아니다 |
-# | 4 | `mode`: `min`, `max`, `auto` |
-# | 5 | `restore_best_weights`: 마지막 가중치인가, 최고 기록의 가중치인가 |
-# | 6 | `baseline`: 기준값에 못 미친 개선 |
-# | 7 | `start_from_epoch`: 처음 몇 에포크는 보지 않기 |
-# | 8 | 실제 학습 한 번, 그리고 직접 움직여 보기 |
+# 이 레슨을 마치면 다음을 할 수 있습니다.
+#
+# 1. `val_loss` 곡선과 `patience`만 보고 학습이 몇 번째 에포크에서 멈출지 예측합니다. 직전
+#    에포크가 아니라 최고 기록(best)과 비교합니다.
+# 2. 멈춘 뒤 모델에 어떤 가중치(weights)가 남는지 말하고, `restore_best_weights=True`로 최고 기록의
+#    가중치를 되돌립니다.
+# 3. 같은 설정으로 콜백 없이 학습한 결과와 비교해, 조기 종료가 아낀 에포크와 지킨 `val_loss`를
+#    숫자로 말합니다.
+#
+# 세부 동작(오타, `patience=0`, `min_delta`, `mode`, 멈추지 않아도 일어나는 복원, `baseline`,
+# `start_from_epoch`, 첫 값이 NaN일 때의 함정)은 선택 사항인
+# [심화 노트북](03_early_stopping_deep_dive.ipynb)에 있습니다.
 
 # %% [markdown] lang="en"
 # # 03. EarlyStopping: when it stops, and why
@@ -30,33 +31,34 @@
 #
 # > If performance does not improve during specific epochs, stop learning early.
 #
-# That is the gist. This lesson checks on real Keras 3, one by one, what the "improvement" is
-# measured against, at which epoch training stops, and which weights the model holds afterwards.
+# That is the gist. Once overfitting sets in, the training loss keeps falling while the validation
+# loss climbs again; the epochs after that cost time and make the model worse, so training stops
+# once the validation loss has passed its lowest point.
 #
-# | Part | What it covers |
-# |---|---|
-# | 1 | what happens at each epoch: the best so far, the wait counter, patience |
-# | 2 | `patience=0` is the same as `patience=1`, and 0 is the default |
-# | 3 | `min_delta`: a tiny improvement is no improvement |
-# | 4 | `mode`: `min`, `max`, `auto` |
-# | 5 | `restore_best_weights`: the last weights or the best ones? |
-# | 6 | `baseline`: an improvement that falls short of the baseline |
-# | 7 | `start_from_epoch`: ignoring the first epochs |
-# | 8 | one real training run, then try it yourself |
+# After this lesson you can:
+#
+# 1. predict the epoch at which training stops from a `val_loss` curve and `patience`, comparing
+#    with the best so far, not with the previous epoch;
+# 2. say which weights the model holds after a stop, and get the best epoch's back with
+#    `restore_best_weights=True`;
+# 3. say in numbers what early stopping saved (epochs) and kept (`val_loss`), against the same run
+#    without the callback.
+#
+# The details (the typo, `patience=0`, `min_delta`, `mode`, a restore without a stop, `baseline`,
+# `start_from_epoch`, the trap of a NaN first value) are in the optional
+# [deep dive](03_early_stopping_deep_dive.ipynb).
 
 # %% [markdown] lang="ko"
 # ## 시작하기
 #
-# 언어를 정하고 이 컴퓨터의 장치(device)를 확인합니다. 이 레슨에서 모델을 실제로 학습하는 것은
-# 8절 한 번뿐입니다. 나머지는 미리 기록해 둔 학습 곡선과 손으로 만든 곡선을 진짜 Keras 콜백에 흘려
-# 넣어 확인합니다.
+# 언어를 정하고 이 컴퓨터의 장치(device)를 확인합니다. `replay`는 기록해 둔 학습의 에포크별 로그를
+# 실제로 학습하지 않고 진짜 Keras 콜백에 차례로 넘기는 cbteach 함수입니다.
 
 # %% [markdown] lang="en"
 # ## Getting started
 #
-# Pick the language and check this computer's device. This lesson trains a real model only once,
-# in part 8; everything else is checked by feeding recorded and hand-made curves through real
-# Keras callbacks.
+# Pick the language and check this computer's device. `replay` hands a recorded run's per-epoch
+# logs, one epoch after another, to real Keras callbacks, without training.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -64,80 +66,90 @@ LANGUAGE = "en"
 
 import cbteach
 
-import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from cbteach import recorded, workbook
-from cbteach.replay import drive, replay, standin_model
+from cbteach import predictions, recorded, workbook
+from cbteach.replay import replay
 
 plan = workbook.start(LANGUAGE)
 
 # %% [markdown] lang="ko"
-# ## 1. 에포크마다 하는 일
+# ## 에포크마다 하는 일
 #
-# `EarlyStopping`은 에포크가 끝날 때마다(`on_epoch_end`) 한 번씩 불려서 다음 일을 합니다.
+# `EarlyStopping`은 에포크가 끝날 때마다 한 번씩 불려서 다음 일을 합니다.
 #
-# 1. 로그(logs)에서 `monitor` 값을 읽습니다. 기본값(default)은 `"val_loss"`입니다.
-# 2. 지금까지의 최고 기록 `best`와 비교합니다. 직전 에포크가 아니라 **최고 기록**과 비교한다는 점이
-#    중요합니다.
+# 1. 로그에서 `monitor` 값을 읽습니다. 기본값은 `"val_loss"`입니다.
+# 2. 지금까지의 최고 기록 `best`와 비교합니다. 직전 에포크가 아니라 **최고 기록**과 비교합니다.
 # 3. 나아졌으면 `best`를 바꾸고 대기 `wait`를 0으로 되돌립니다. 나아지지 않았으면 `wait`를 1 늘립니다.
-# 4. `wait >= patience`가 되면 `model.stop_training = True`로 설정해 학습을 멈춥니다. 멈추는 때는
-#    그 에포크의 학습과 검증이 모두 끝난 뒤입니다.
+# 4. `wait >= patience`가 되면 그 에포크를 마친 뒤 학습을 멈춥니다.
 #
 # 노트는 `patience`를 이렇게 설명합니다.
 #
 # > patience = 10 이면 epoch가 10회 iteration 할 동안 loss 개선이 없으면 Early Stopping
 #
-# 거의 맞지만 세 군데를 바로잡아야 합니다.
-#
-# - 노트의 "epoch가 10회 iteration"처럼 세는 단위는 에포크가 맞습니다. 다만 세는 것은 그냥 지나간
-#   에포크 10개가 아니라 **연속으로** 개선이 없었던 에포크 수입니다. 중간에 한 번이라도 최고 기록보다
-#   나아지면 대기는 0부터 다시 셉니다.
-# - 지켜보는 값은 손실(loss)이 아니라 `monitor`로 정한 지표(metric)입니다. `val_loss`일 수도,
-#   `val_accuracy`일 수도 있습니다.
-# - `patience=10`이면 최고 기록 뒤로 개선 없는 에포크가 10번 이어진 순간, 즉
-#   **(최고 기록 에포크 + 10)번째** 에포크를 마친 뒤 멈춥니다.
-#
-# 00 레슨에서 본 `overfit` 기록(recorded run)은 콜백 없이 100 에포크를 학습하면서 남긴 로그입니다.
-# 이 기록을 `patience=3`인 `EarlyStopping`으로 리플레이(replay)해 봅시다. 모델을 학습하지는 않지만,
-# 판단은 진짜 Keras `EarlyStopping`이 내립니다.
+# 거의 맞습니다. 다만 세는 것은 **연속으로** 개선이 없었던 에포크이고, 지켜보는 값은 손실이 아니라
+# `monitor`로 정한 지표(metric)입니다.
 
 # %% [markdown] lang="en"
-# ## 1. What happens at each epoch
+# ## What happens at each epoch
 #
-# `EarlyStopping` is called once at the end of every epoch (`on_epoch_end`), and each time it:
+# `EarlyStopping` is called once at the end of every epoch, and each time it:
 #
 # 1. reads the `monitor` value (default `"val_loss"`) from the logs;
-# 2. compares it with `best`, the best value so far. It compares with the **best so far**, not
-#    with the previous epoch;
+# 2. compares it with `best`, the **best value so far**, not with the previous epoch;
 # 3. if the value is better, makes it the new `best` and sets the wait counter `wait` back to 0;
 #    if not, adds 1 to `wait`;
-# 4. once `wait >= patience`, sets `model.stop_training = True` and training stops, after that
-#    epoch's training and validation have both finished.
+# 4. once `wait >= patience`, stops training after that epoch.
 #
 # The notes describe `patience` like this:
 #
 # > With patience = 10, if the loss does not improve for 10 epoch iterations, Early Stopping.
 #
-# Nearly right, with three corrections:
+# Nearly right: it counts epochs without improvement **in a row**, and the value it watches is
+# whatever `monitor` names, not necessarily the loss.
+
+# %% [markdown] lang="ko"
+# ## 예측: 몇 번째 에포크에서 멈출까
 #
-# - The notes are right that it counts epochs ("10 epoch iterations"), but not just any 10
-#   epochs: epochs without improvement **in a row**. One new best in between and the count starts
-#   again from 0.
-# - The value it watches is not the loss but whatever `monitor` names: `val_loss`, or just as well
-#   `val_accuracy`.
-# - With `patience=10` training stops at the end of the 10th epoch without improvement after the
-#   best one: after epoch **best + 10**.
+# 00 레슨에서 본 `overfit` 기록(recorded run)은 MLP를 콜백 없이 100 에포크 학습하면서 남긴 로그입니다.
+# 처음 12 에포크의 `val_loss`입니다.
+
+# %% [markdown] lang="en"
+# ## Predict: where does it stop?
 #
-# Replay the `overfit` recording from lesson 00 (100 epochs trained without callbacks, every
-# epoch's logs kept) through an `EarlyStopping` with `patience=3`. Nothing is trained, but the
-# decisions are made by the real Keras `EarlyStopping`:
+# The `overfit` recording from lesson 00 holds the logs of an MLP trained for 100 epochs without
+# callbacks. Its `val_loss` over the first 12 epochs:
 
 # %%
 # NBVAL_CHECK_OUTPUT
 overfit = recorded.load("overfit")
+overfit.to_frame().loc[1:12, ["val_loss"]].round(4)
+
+# %% [markdown] lang="ko"
+# 이 기록에 `EarlyStopping(patience=3)` 콜백을 붙이면 몇 번째 에포크를 마친 뒤 멈출까요? `...` 자리에
+# 에포크 번호를 적고 셀을 실행하세요.
+
+# %% [markdown] lang="en"
+# With `EarlyStopping(patience=3)` on this recording, after which epoch does training stop? Write
+# the epoch number in place of `...` and run the cell.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+predictions.check("es_stop", ...)
+
+# %% [markdown] lang="ko"
+# 이제 리플레이(replay)로 진짜 Keras `EarlyStopping`의 판단을 봅니다. 모델을 학습하지는 않지만,
+# cbteach의 `EarlyStopping`은 Keras 클래스에 기록 기능만 더한 것이라 판단은 Keras가 내립니다.
+# `explain()` 메서드는 에포크마다 한 줄씩 씁니다.
+
+# %% [markdown] lang="en"
+# Now the replay, with real Keras deciding: nothing is trained, but cbteach's `EarlyStopping` is
+# the Keras class plus a recorder. `explain()` writes one line per epoch:
+
+# %%
+# NBVAL_CHECK_OUTPUT
 early = cbteach.EarlyStopping(monitor="val_loss", patience=3)
 replayed = replay(overfit, [early])
 print(replayed.events.explain())
@@ -163,538 +175,125 @@ print(replayed.events.explain())
 # - So training stops after epoch 10 (= best epoch 7 + `patience` 3). The recording has 100
 #   epochs; the replay ended at 10.
 
-# %%
-# NBVAL_CHECK_OUTPUT
-print(replayed.epochs, replayed.stopped_epoch)
-print(early.stopped_epoch, early.best_epoch, early.wait, round(early.best, 4))
-
 # %% [markdown] lang="ko"
-# 에포크 번호를 셀 때 조심할 점이 있습니다. cbteach의 `replayed.stopped_epoch`는 화면에 찍히는
-# 번호처럼 1부터 세므로 10입니다. 하지만 Keras 콜백의 속성 `early.stopped_epoch`와
-# `early.best_epoch`는 0부터 세므로 9와 6입니다. 가리키는 에포크는 똑같이 10과 7입니다.
+# ## 멈춘 뒤 남는 가중치
 #
-# `verbose=1`을 주면 학습이 끝날 때 Keras가 두 줄을 찍습니다. 이 셀에서는 cbteach가 아니라 Keras의
-# `EarlyStopping`을 그대로 쓰고, 최고 기록 에포크의 가중치로 되돌리는 `restore_best_weights=True`(5절)도
-# 함께 켰습니다. 메시지 속 번호는 1부터 셉니다.
+# 학습이 멈추면 모델에는 **마지막** 에포크의 가중치가 남습니다. 위의 예라면 과적합이 세 에포크 더
+# 진행된 에포크 10의 가중치이지, 최고 기록 에포크 7의 가중치가 아닙니다.
+# `restore_best_weights=True`를 주면 학습이 끝날 때 최고 기록 에포크의 가중치로 되돌립니다. 이것을
+# 복원(restore)이라고 합니다.
+#
+# 이제 실제로 학습해서 확인합니다. 설정은 00 레슨과 같습니다(MLP, 학습률 3e-3, 배치 크기 32). 같은
+# 시드(seed)로 먼저 콜백 없이(`no_callbacks`) 한 번 학습하고, 그다음
+# `EarlyStopping(patience=3, restore_best_weights=True)` 콜백을 붙여 한 번 더 학습합니다. `explain=True`라서
+# 에포크마다 판단이 한 줄씩 나오고, `live=True`라서 학습하는 동안 타임라인(timeline)이 다시 그려집니다.
+# 샘플 데이터라면 최고 기록은 에포크 7 무렵, 멈추는 곳은 에포크 10 무렵입니다. GPU 계획은 MNIST
+# 전체로 학습하므로 곡선이 다르고, 숫자는 컴퓨터마다 조금씩 다를 수 있습니다.
 
 # %% [markdown] lang="en"
-# Watch how the epochs are counted. cbteach's `replayed.stopped_epoch` counts from 1, like the
-# printed messages: 10. The Keras callback's own attributes `early.stopped_epoch` and
-# `early.best_epoch` count from 0: 9 and 6. They are the same epochs, 10 and 7.
+# ## The weights left after a stop
 #
-# With `verbose=1` Keras prints two lines when training ends. This cell uses Keras' own
-# `EarlyStopping`, not cbteach's, and also turns on `restore_best_weights=True` (part 5), which
-# puts the best epoch's weights back. The numbers in the messages count from 1:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-plain = keras.callbacks.EarlyStopping(
-    monitor="val_loss", patience=3, restore_best_weights=True, verbose=1
-)
-replayed_plain = replay(overfit, [plain])
-
-# %% [markdown] lang="ko"
-# 노트의 예제 코드 `EarlyStopping(monitor = 'val_loss', patienc = 20, mode = 'min', verbose = 1)`에는
-# 오타가 있습니다. Keras 3의 `EarlyStopping`은 모르는 인자(argument)를 받지 않으므로 아래 셀은
-# **일부러** `TypeError`를 냅니다. 덕분에 오타를 낸 순간 바로 알 수 있습니다.
-
-# %% [markdown] lang="en"
-# The notes' example `EarlyStopping(monitor = 'val_loss', patienc = 20, mode = 'min', verbose = 1)`
-# has a typo. Keras 3's `EarlyStopping` accepts no unknown argument, so the cell below fails **on
-# purpose** with a `TypeError`. The typo is caught the moment it is written:
-
-# %% tags=["raises-exception"]
-# NBVAL_CHECK_OUTPUT
-keras.callbacks.EarlyStopping(monitor="val_loss", patienc=20, mode="min", verbose=1)
-
-# %% [markdown] lang="ko"
-# ## 2. `patience=0`과 `patience=1`은 같다
+# When training stops, the model holds the **last** epoch's weights: above, epoch 10's, three
+# epochs further into overfitting, not those of the best epoch, 7. With
+# `restore_best_weights=True` the best epoch's weights are put back (restored) when training ends.
 #
-# 멈추는 조건은 `wait >= patience`이고, 개선이 없는 첫 에포크에서 `wait`는 곧바로 1이 됩니다.
-# 그러니 `patience=0`도 `patience=1`도 개선 없는 첫 에포크에서 멈춥니다. 손으로 만든 곡선
-# 1.0, 0.8, 0.9, 0.95, ...를 `drive`로 진짜 Keras 콜백에 한 에포크씩 넣어 확인해 봅시다.
-# `drive`는 `model.fit`처럼 훅(hook)을 차례로 부르지만 학습은 하지 않습니다. `standin`은 콜백을
-# 붙일 작은 대역 모델(stand-in model)입니다.
-
-# %% [markdown] lang="en"
-# ## 2. `patience=0` is the same as `patience=1`
-#
-# The stopping test is `wait >= patience`, and at the first epoch without improvement `wait`
-# already becomes 1. So `patience=0` and `patience=1` both stop at the first epoch without
-# improvement. Feed the hand-made curve 1.0, 0.8, 0.9, 0.95, ... one epoch at a time into real
-# Keras callbacks with `drive`, which calls the hooks the way `model.fit` does but trains nothing.
-# `standin` is the small stand-in model the callbacks are attached to:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-standin = standin_model()
-curve = {"val_loss": [1.0, 0.8, 0.9, 0.95, 0.97, 0.99]}
-rows = []
-for patience in (0, 1, 2):
-    early = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience)
-    epochs_run, _ = drive([early], curve, standin)
-    rows.append((patience, epochs_run, early.stopped_epoch, early.stopped_epoch + 1))
-pd.DataFrame(rows, columns=["patience", "epochs_run", "stopped_epoch", "stopped_epoch + 1"])
-
-# %% [markdown] lang="ko"
-# `patience` 0과 1은 둘 다 개선이 없던 첫 에포크, 즉 3번째 에포크(`stopped_epoch` 2)에서 멈춥니다.
-# `patience=2`가 되어야 한 에포크를 더 기다립니다.
-#
-# 그런데 `EarlyStopping`의 `patience` 기본값이 바로 0입니다. `patience`를 빠뜨리면 지표가 한 번만
-# 흔들려도 학습이 끝납니다. `overfit` 기록을 기본값 그대로 돌려 보면, 최고 기록이 나올 에포크 7에
-# 이르기도 전에 에포크 5에서 멈춥니다.
-
-# %% [markdown] lang="en"
-# Patience 0 and 1 both stop at the 3rd epoch (`stopped_epoch` 2), the first one without
-# improvement. Only `patience=2` waits one epoch longer.
-#
-# And 0 is exactly `EarlyStopping`'s default `patience`. Leave `patience` out and a single wobble
-# of the metric ends training. On the `overfit` recording, the defaults stop at epoch 5, although
-# the best epoch, 7, was still to come:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-default = keras.callbacks.EarlyStopping()
-replayed_default = replay(overfit, [default])
-print(default.patience, default.min_delta, default.monitor)
-print(replayed_default.epochs)
-
-# %% [markdown] lang="ko"
-# ## 3. `min_delta`: 아주 작은 개선은 개선이 아니다
-#
-# `min_delta`(최소 변화량)를 주면 최고 기록보다 `min_delta` 넘게 나아져야 개선으로 칩니다. 그보다
-# 적게 나아진 에포크는 개선이 없는 에포크와 똑같이 `wait`를 늘립니다. 곡선이 2번째 에포크의 0.9
-# 다음부터 에포크마다 0.003 이하씩만 내려가면 어떻게 되는지 봅시다.
-
-# %% [markdown] lang="en"
-# ## 3. `min_delta`: a tiny improvement is no improvement
-#
-# With `min_delta`, an epoch counts as an improvement only when it beats the best by more than
-# `min_delta`. An epoch that improves by less raises `wait` just like one that does not improve
-# at all. Here the curve, after 0.9 at epoch 2, only creeps down by 0.003 or less per epoch:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-curve = {"val_loss": [1.0, 0.9, 0.897, 0.894, 0.892, 0.891, 0.8905]}
-rows = []
-for min_delta in (0.0, 0.01):
-    early = keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, min_delta=min_delta)
-    epochs_run, _ = drive([early], curve, standin)
-    rows.append((min_delta, epochs_run, early.stopped_epoch, early.best))
-pd.DataFrame(rows, columns=["min_delta", "epochs_run", "stopped_epoch", "best"])
-
-# %% [markdown] lang="ko"
-# `min_delta=0`(기본값)이면 조금만 내려가도 개선이므로 7 에포크를 모두 학습합니다. `min_delta=0.01`이면
-# 0.897, 0.894, 0.892는 최고 기록 0.9보다 낮아도 개선이 아니어서 5번째 에포크에서 멈춥니다. 최고
-# 기록도 0.9에 머물러 있습니다. cbteach의 설명(explanation)으로 보면 이렇습니다.
-
-# %% [markdown] lang="en"
-# With `min_delta=0` (the default) any drop at all is an improvement, so all 7 epochs run.
-# With `min_delta=0.01`, 0.897, 0.894 and 0.892 are below the best, 0.9, yet none of them is an
-# improvement: training stops at the 5th epoch, and the best stays at 0.9. cbteach's explanation:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-early = cbteach.EarlyStopping(monitor="val_loss", patience=3, min_delta=0.01)
-drive([early], curve, standin)
-print(early.events.explain())
-
-# %% [markdown] lang="ko"
-# 비교 대상은 이번에도 직전 에포크가 아니라 최고 기록입니다. 개선이 아닌 에포크는 `best`를
-# 바꾸지 않으므로, 작은 개선이 여러 번 쌓여 최고 기록보다 `min_delta` 넘게 낮아지면 그때는
-# 개선으로 칩니다.
-
-# %% [markdown] lang="en"
-# Again the comparison is with the best, not with the previous epoch. An epoch that is no
-# improvement leaves `best` where it is, so small steps that add up to more than `min_delta`
-# below the best do count as an improvement when they get there.
-
-# %% [markdown] lang="ko"
-# ## 4. `mode`: 어느 쪽이 좋은가
-#
-# 손실은 작을수록, 정확도(accuracy)는 클수록 좋습니다. `mode="min"`은 값이 작아지는 것을,
-# `mode="max"`는 커지는 것을 개선으로 봅니다. 기본값 `mode="auto"`는 Keras 3.11부터 이렇게
-# 정합니다. `monitor`에서 `val_`을 떼고 `loss`면 `min`, 그 밖에는 `compile()`에 넣은 지표 가운데
-# 같은 이름을 찾아 그 지표가 정한 방향을 씁니다. `standin`은 `metrics=["accuracy"]`로 컴파일되어
-# 있으므로 `accuracy`는 `max`가 됩니다. Keras가 고른 비교 함수(`monitor_op`)는 `less`(min)나
-# `greater`(max)입니다.
-
-# %% [markdown] lang="en"
-# ## 4. `mode`: which way is better
-#
-# A loss is better when lower, an accuracy when higher. `mode="min"` counts a decrease as an
-# improvement, `mode="max"` an increase. The default `mode="auto"` decides, from Keras 3.11 on,
-# like this: strip `val_` from `monitor`; `loss` means `min`; anything else is looked up among the
-# metrics given to `compile()`, and that metric's own direction is used. `standin` was compiled
-# with `metrics=["accuracy"]`, so `accuracy` comes out as `max`. The comparison Keras picks,
-# `monitor_op`, is `less` (min) or `greater` (max):
-
-# %%
-# NBVAL_CHECK_OUTPUT
-for monitor in ("loss", "val_loss", "accuracy", "val_accuracy"):
-    early = keras.callbacks.EarlyStopping(monitor=monitor)
-    drive([early], {monitor: [0.5]}, standin)
-    print(monitor, early.mode, early.monitor_op.__name__)
-
-# %% [markdown] lang="ko"
-# 노트는 `mode='auto'`가 "monitor arg의 name을 보고 자동 유추"한다고 적었습니다. Keras 2는 실제로
-# 이름에 `acc` 세 글자가 들어 있으면 `max`로 보았지만, Keras 3의 `auto`는 이름의 글자가 아니라
-# 컴파일된 지표를 찾아 그 방향을 씁니다. 그래서 Keras 2 시절에 쓰던 `val_acc` 같은 이름으로는
-# 방향을 찾을 수 없어, 아래 셀은 **일부러** 첫 에포크가 끝날 때 `ValueError`를 냅니다. 콜백을 만들
-# 때가 아니라 학습 도중에 오류가 난다는 점도 눈여겨보세요.
-
-# %% [markdown] lang="en"
-# The notes say `mode='auto'` "guesses from the name of the monitor argument". Keras 2 did look for
-# `acc` in the name and chose `max`; Keras 3's `auto` does not go by the name but looks for the
-# compiled metric. So the Keras 2 era name `val_acc` cannot be resolved, and the cell below fails
-# **on purpose** with a `ValueError` at the end of the first epoch. Note that it fails during
-# training, not when the callback is built:
-
-# %% tags=["raises-exception"]
-# NBVAL_CHECK_OUTPUT
-early = keras.callbacks.EarlyStopping(monitor="val_acc")
-drive([early], {"val_acc": [0.5, 0.6]}, standin)
-
-# %% [markdown] lang="ko"
-# `mode`를 반대로 주면 어떻게 될까요? `accuracy` 기록은 CNN을 60 에포크 동안 학습하며 남긴 로그로,
-# `val_accuracy`가 꾸준히 오릅니다. 이 기록에서 `monitor="val_accuracy"`, `patience=3`으로 세 가지
-# `mode`를 비교해 봅시다.
-
-# %% [markdown] lang="en"
-# What if `mode` points the wrong way? The `accuracy` recording (a CNN trained for 60 epochs, with
-# a `val_accuracy` that climbs steadily) with `monitor="val_accuracy"` and `patience=3`, under each
-# of the three modes:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-accuracy_run = recorded.load("accuracy")
-rows = []
-for mode in ("auto", "max", "min"):
-    early = cbteach.EarlyStopping(monitor="val_accuracy", patience=3, mode=mode)
-    replayed_mode = replay(accuracy_run, [early])
-    rows.append((mode, early.monitor_op.__name__, replayed_mode.epochs, early.best))
-pd.DataFrame(rows, columns=["mode", "monitor_op", "epochs_run", "best"])
-
-# %% [markdown] lang="ko"
-# `auto`와 `max`는 결과가 같고, 에포크 17까지 갑니다. `mode="min"`은 정확도가 **떨어져야** 개선으로
-# 보므로 첫 값 0.758이 최고 기록으로 남고, 그 뒤로 정확도가 오를 때마다 대기가 늘어 4번째 에포크에서
-# 멈춥니다. 모델이 한창 빠르게 좋아지던 중이었는데도 말입니다. 아래는 마지막 리플레이, 즉
-# `mode="min"` 리플레이의 설명입니다.
-
-# %% [markdown] lang="en"
-# `auto` and `max` agree and run to epoch 17. `mode="min"` counts a **falling** accuracy as an
-# improvement: the first value, 0.758, stays the best, every rise in accuracy adds to the wait, and
-# training stops at epoch 4 while the model is still getting better fast. The explanation of the
-# last replay, the one with `mode="min"`:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-print(replayed_mode.events.explain())
-
-# %% [markdown] lang="ko"
-# ## 5. `restore_best_weights`: 어느 에포크의 가중치가 남는가
-#
-# `EarlyStopping`이 학습을 멈추면 모델에는 **마지막** 에포크의 가중치가 남습니다. 1절의 예라면
-# 최고 기록인 에포크 7이 아니라, 그보다 3 에포크 더 과적합(overfitting)된 에포크 10의 가중치입니다.
-# `restore_best_weights=True`를 주면 학습이 끝날 때(`on_train_end`) 최고 기록 에포크의 가중치로
-# 복원(restore)합니다.
-#
-# Keras 3에서는 학습이 일찍 멈추지 **않았어도** 복원합니다. `epochs`를 모두 돌고 끝나도 최고 기록
-# 에포크의 가중치로 돌아갑니다. Keras 2(tf.keras 2.x)는 조기 종료가 일어났을 때만 복원했으므로,
-# 예전 자료의 설명과 다를 수 있습니다.
-#
-# 이를 확인하려면 에포크마다 가중치가 달라야 합니다. 그래서 에포크가 끝날 때마다 `standin`의
-# 가중치 `kernel`에 에포크 번호를 적어 넣는 콜백 `stamp`를 Keras의 `LambdaCallback`으로 만들어
-# `EarlyStopping` 앞에 둡니다. 학습이 끝난 뒤의 `kernel` 값을 보면 어느 에포크의 가중치인지 알 수
-# 있습니다.
-# `patience=10`이라서 이 곡선에서는 학습이 멈추지 않습니다.
-
-# %% [markdown] lang="en"
-# ## 5. `restore_best_weights`: whose weights does the model keep?
-#
-# When `EarlyStopping` stops training, the model holds the **last** epoch's weights. In part 1
-# that is epoch 10, three epochs further into overfitting, not the best epoch, 7. With
-# `restore_best_weights=True` the best epoch's weights are put back (restored) when training ends
-# (`on_train_end`).
-#
-# In Keras 3 this happens **even when training did not stop early**: a run that uses up all its
-# `epochs` still ends with the best epoch's weights. Keras 2 (tf.keras 2.x) restored only when
-# early stopping had fired, so older material may tell you otherwise.
-#
-# To see it, the weights must differ from epoch to epoch. So `stamp`, a callback made with Keras'
-# `LambdaCallback`, writes the epoch number into `standin`'s weight (its kernel) at the end of
-# every epoch, and goes before `EarlyStopping`. The kernel's final value then says which epoch's
-# weights the model holds. With `patience=10` this curve never stops training:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-stamp = keras.callbacks.LambdaCallback(
-    on_epoch_end=lambda epoch, logs: standin.set_weights(
-        [np.full((1, 1), epoch + 1.0), np.zeros(1)]
-    )
-)
-curve = {"val_loss": [0.9, 0.7, 0.5, 0.6, 0.55, 0.65]}
-rows = []
-for restore in (False, True):
-    early = cbteach.EarlyStopping(
-        monitor="val_loss", patience=10, restore_best_weights=restore, verbose=1
-    )
-    epochs_run, _ = drive([stamp, early], curve, standin)
-    kernel = standin.get_weights()[0].item()
-    rows.append((restore, epochs_run, early.stopped_epoch, early.best_epoch + 1, kernel))
-pd.DataFrame(
-    rows,
-    columns=["restore_best_weights", "epochs_run", "stopped_epoch", "best_epoch + 1", "kernel"],
-)
-
-# %% [markdown] lang="ko"
-# 두 경우 모두 6 에포크를 모두 학습했고 멈추지 않았습니다(`stopped_epoch` 0). 그래서 "early
-# stopping" 메시지는 없습니다. `restore_best_weights=False`면 `kernel` 값이 6.0, 즉 마지막(6번째)
-# 에포크의 가중치가 남아 있습니다. `True`면 멈추지 않았는데도 복원 메시지가 찍히고, `kernel` 값은
-# 3.0, 즉 최고 기록(0.5)을 낸 3번째 에포크의 가중치입니다. cbteach는 이 복원을 이벤트(event)로 남깁니다.
-
-# %% [markdown] lang="en"
-# Both runs went through all 6 epochs without stopping (`stopped_epoch` 0), hence no "early
-# stopping" message. With `restore_best_weights=False` the kernel is 6.0: the last epoch's
-# weights. With `True` the restore message is printed although nothing stopped, and the kernel is
-# 3.0: the weights of the best epoch (0.5). cbteach records the restore as an event:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-print(early.events[-1].explain())
-
-# %% [markdown] lang="ko"
-# ## 6. `baseline`: 기준값에 못 미친 개선
-#
-# `baseline`은 "적어도 이만큼은 되어야 한다"는 기준값입니다. 에포크가 최고 기록보다 나아져도
-# 기준값에 미치지 못하면, `best`는 바뀌지만 대기를 0으로 초기화(reset)하지 않으므로 대기가 계속
-# 늘어납니다.
-#
-# Keras 3.15의 설명 문서(docstring)는 "기준값보다 나은 에포크가 없으면 `patience` 에포크 동안 학습한다"고
-# 설명합니다. 실제 코드는 조금 다릅니다. 멈출지 말지는 **개선이 없는 에포크에서만** 따집니다.
-# `baseline=0.3`, `patience=3`으로 두고, 기준값에 끝내 닿지 못하는 세 곡선을 넣어 봅시다.
-#
-# - A: 10 에포크 내내 조금씩 나아집니다(1.0 → 0.41).
-# - B: A와 같다가 8번째 에포크에서 한 번 나빠집니다(0.5 → 0.52).
-# - C: 처음부터 계속 나빠집니다.
-#
-# 표의 `wait` 열에는 `patience` 3보다 큰 값도 나옵니다. 기준값에 못 미친 개선은 대기를 0으로
-# 되돌리지 않고 1 늘리며, 나아진 에포크에서는 멈출지 따지지 않기 때문입니다. 곡선마다 아래에서
-# 설명합니다.
-
-# %% [markdown] lang="en"
-# ## 6. `baseline`: an improvement that falls short
-#
-# `baseline` is the value the monitor should at least reach. An epoch that beats the best but not
-# the baseline does change `best`, but the wait is not reset to 0: it keeps growing.
-#
-# Keras 3.15's docstring says that "if no epoch improves on baseline, training will run for
-# `patience` epochs". The code does something slightly different: it only considers stopping **at
-# an epoch without improvement**. Take `baseline=0.3`, `patience=3`, and three curves that never
-# reach the baseline:
-#
-# - A: improves a little every epoch for 10 epochs (1.0 → 0.41);
-# - B: like A, but gets worse once, at the 8th epoch (0.5 → 0.52);
-# - C: gets worse from the start.
-#
-# The `wait` column shows values above `patience`, 3: an improvement short of the baseline does not
-# reset `wait` but adds 1 to it, and an improving epoch never checks whether to stop. Each curve is
-# explained below the table.
-
-# %%
-# NBVAL_CHECK_OUTPUT
-curves = {
-    "A": [1.0, 0.9, 0.8, 0.7, 0.6, 0.55, 0.5, 0.45, 0.42, 0.41],
-    "B": [1.0, 0.9, 0.8, 0.7, 0.6, 0.55, 0.5, 0.52, 0.45, 0.41],
-    "C": [1.0, 1.1, 1.2, 1.3, 1.4, 1.5],
-}
-rows = []
-for name, values in curves.items():
-    for baseline in (None, 0.3):
-        early = keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, baseline=baseline)
-        epochs_run, _ = drive([early], {"val_loss": values}, standin)
-        rows.append((name, repr(baseline), len(values), epochs_run, early.wait))
-pd.DataFrame(rows, columns=["curve", "baseline", "epochs", "epochs_run", "wait"])
-
-# %% [markdown] lang="ko"
-# - A: 기준값 0.3에 한 번도 닿지 않았는데 10 에포크를 모두 학습합니다. 마지막 대기는 10으로 `patience`
-#   3을 훌쩍 넘었지만, 매 에포크가 최고 기록을 새로 썼으므로 멈출지 따져 볼 기회가 없었습니다.
-# - B: `baseline`이 없으면 끝까지 갑니다. `baseline=0.3`이면 처음으로 나빠진 8번째 에포크에서
-#   바로 멈춥니다. 그때 대기가 이미 8이었기 때문입니다.
-# - C: 기준값이 있으면 한 에포크 일찍(3번째) 멈춥니다. 기준값에 못 미친 첫 값도 대기로 세기
-#   때문입니다. 설명 문서와 맞는 것은 이 경우뿐입니다.
-#
-# B에 `baseline=0.3`을 준 과정을 cbteach 설명으로 보면 대기가 쌓이는 모습이 보입니다. 첫 에포크의
-# 1.0도 기준값에 못 미치므로, 대기는 첫 에포크부터 1로 시작합니다.
-
-# %% [markdown] lang="en"
-# - A never reaches the baseline 0.3, yet all 10 epochs run. The final wait is 10, far past
-#   `patience` 3, but every epoch set a new best, so the stopping test never came up.
-# - B runs to the end without a baseline. With `baseline=0.3` it stops at once at the 8th epoch,
-#   the first one that got worse, because by then the wait was already 8.
-# - C stops one epoch earlier (at the 3rd) with a baseline, because the first value, short of the
-#   baseline, already counts as waiting. This is the only case that matches the docstring.
-#
-# cbteach's explanation of B with `baseline=0.3` shows the wait piling up. The first epoch's 1.0
-# falls short of the baseline too, so the wait is already 1 after the first epoch:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-early = cbteach.EarlyStopping(monitor="val_loss", patience=3, baseline=0.3)
-drive([early], {"val_loss": curves["B"]}, standin)
-print(early.events.explain())
-
-# %% [markdown] lang="ko"
-# 정리하면, `baseline`은 "기준값에 닿을 때까지는 대기를 초기화하지 않는다"는 뜻입니다. 기준값에
-# 못 미친 채 계속 나아지는 동안에는 멈추지 않지만, 처음 나빠지는 순간 그동안 쌓인 대기 때문에 바로
-# 멈춥니다.
-
-# %% [markdown] lang="en"
-# In short, `baseline` means "do not reset the wait until the baseline is reached". While the
-# curve keeps improving short of the baseline nothing stops it; the first epoch that gets worse
-# stops training at once, because of the wait that has piled up.
-
-# %% [markdown] lang="ko"
-# ## 7. `start_from_epoch`: 처음 몇 에포크는 보지 않기
-#
-# `start_from_epoch=k`를 주면 처음 k 에포크는 **아예 보지 않습니다**. 대기를 세지 않을 뿐 아니라
-# 최고 기록으로도 삼지 않습니다. 학습 초반에 지표가 크게 흔들리는 모델에 쓰는 준비 구간(warm-up)입니다.
-# 에포크 2에서 뚝 떨어졌다가 다시 오르는 곡선에 `patience=2`를 주고, `start_from_epoch`를 0과 3으로
-# 바꿔 비교합니다.
-
-# %% [markdown] lang="en"
-# ## 7. `start_from_epoch`: ignoring the first epochs
-#
-# `start_from_epoch=k` makes the callback ignore the first k epochs **entirely**: they neither
-# count as waiting nor can they become the best. It is a warm-up for models whose metrics jump
-# about early in training. A curve that dips at epoch 2 and then climbs, with `patience=2`, and
-# `start_from_epoch` 0 versus 3:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-curve = {"val_loss": [1.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0]}
-rows = []
-for start_from_epoch in (0, 3):
-    early = keras.callbacks.EarlyStopping(
-        monitor="val_loss", patience=2, start_from_epoch=start_from_epoch
-    )
-    epochs_run, _ = drive([early], curve, standin)
-    rows.append((start_from_epoch, epochs_run, early.best, early.best_epoch + 1))
-pd.DataFrame(rows, columns=["start_from_epoch", "epochs_run", "best", "best_epoch + 1"])
-
-# %% [markdown] lang="ko"
-# `start_from_epoch=0`이면 에포크 2의 0.5가 최고 기록이 되고 4번째 에포크에서 멈춥니다.
-# `start_from_epoch=3`이면 에포크 1–3을 보지 않으므로 0.5는 최고 기록이 되지 못합니다. 에포크 4의
-# 0.7이 첫 값이자 최고 기록이 되고, 6번째 에포크에서 멈춥니다. `restore_best_weights=True`였다면
-# 복원하는 가중치도 에포크 2가 아니라 에포크 4의 가중치입니다.
-
-# %% [markdown] lang="en"
-# With `start_from_epoch=0`, epoch 2's 0.5 is the best and training stops at the 4th epoch. With
-# `start_from_epoch=3`, epochs 1–3 are not looked at, so 0.5 never becomes the best: epoch 4's 0.7
-# is the first value and the best, and training stops at the 6th epoch. With
-# `restore_best_weights=True` the weights restored would be epoch 4's, not epoch 2's.
-
-# %%
-# NBVAL_CHECK_OUTPUT
-early = cbteach.EarlyStopping(monitor="val_loss", patience=2, start_from_epoch=3)
-drive([early], curve, standin)
-print(early.events.explain())
-
-# %% [markdown] lang="ko"
-# ## 8. 실제 학습 한 번
-#
-# 이제 실제로 학습합니다. 설정은 00 레슨과 같고(MLP, 학습률(learning rate) 3e-3, 배치
-# 크기(batch size) 32), 콜백은 `EarlyStopping(monitor="val_loss",
-# patience=3, restore_best_weights=True)` 하나입니다.
-# `explain=True`라서 에포크마다 판단이 한 줄씩 나오고, `live=True`라서 학습하는 동안
-# 타임라인(timeline) 그림이 계속 다시 그려집니다. 학습을 늦추지 않도록 몇 초에 한 번, 그동안 끝난
-# 에포크를 모아서 그립니다. 학습이 끝나면 그 그림이 `plot_run(run)`과 같은 최종 그림이
-# 됩니다. 샘플 데이터로 학습하면 `overfit` 기록과 같은 설정이므로 최고 기록은 7번째 에포크 근처, 멈추는 곳은 10번째 에포크
-# 근처일 것입니다. GPU 계획에서는 MNIST 전체로 학습하므로 곡선이 다르고, 숫자는 컴퓨터마다 조금 다를 수
-# 있습니다.
-
-# %% [markdown] lang="en"
-# ## 8. One real training run
-#
-# Now train for real, with the settings of lesson 00 (the MLP, learning rate 3e-3, batch size 32)
-# and one callback, `EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)`. With
-# `explain=True` each epoch's decision is printed as one line, and with `live=True` the timeline is
-# redrawn while it trains (at most every few seconds, so drawing hardly slows training); when
-# training ends it becomes the final figure, the one `plot_run(run)` draws. On the sample data these
-# are the settings of the `overfit` recording, so expect the best near epoch 7 and a stop near epoch
-# 10. The GPU plan trains on full MNIST, whose curve differs, and the numbers may differ a little
-# from one computer to another.
+# Now check it on real training, with lesson 00's settings (the MLP, learning rate 3e-3, batch size
+# 32). With the same seed, train once without callbacks (`no_callbacks`), then once with
+# `EarlyStopping(patience=3, restore_best_weights=True)`. With `explain=True` each epoch's decision
+# is printed, and with `live=True` the timeline is redrawn while it trains. On the sample data
+# expect the best near epoch 7 and a stop near epoch 10; the GPU plan trains on full MNIST, whose
+# curve differs, and the numbers may differ a little from one computer to another.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 from cbteach.data import load_mnist
+from cbteach.plots import plot_compare
 from cbteach.training import train
 
 data = load_mnist(plan.source, seed=plan.seed)
+no_callbacks = train([], data=data, name="no_callbacks", **plan.train_args)
 early = cbteach.EarlyStopping(
     monitor="val_loss", patience=3, restore_best_weights=True, explain=True
 )
-run = train([early], data=data, live=True, **plan.train_args)
+run = train([early], data=data, name="EarlyStopping", live=True, **plan.train_args)
 
 # %% [markdown] lang="ko"
-# 그림에서 빨간 세로선은 학습을 멈춘 에포크, 별은 가중치를 복원한 최고 기록 에포크입니다. 맨 아래
-# 칸에서는 대기가 0으로 돌아갔다가 `patience`까지 쌓이는 모습을 볼 수 있습니다. 숫자로도 봅시다.
-# 계획한 에포크 수, 실제로 학습한 에포크 수, 멈춘 에포크, 복원한 에포크입니다. 1절의
-# `overfit` 리플레이는 에포크 10에서 멈추고 에포크 7을 복원했습니다.
+# 타임라인의 빨간 세로선은 학습을 멈춘 에포크, 별은 가중치를 복원한 최고 기록 에포크입니다. 아래
+# 칸에서는 대기가 0으로 돌아갔다가 `patience`까지 쌓이는 모습을 볼 수 있습니다. 이제 두 학습을 한
+# 그림에 그립니다.
 
 # %% [markdown] lang="en"
-# On the plot, the red vertical line is the epoch where training stopped and the star the best
-# epoch, whose weights were restored. The bottom panel shows the wait dropping back to 0 and then
-# piling up to `patience`. The same in numbers: the epochs planned, the epochs run, the epoch it
-# stopped at and the epoch restored. Part 1's replay of `overfit` stopped at epoch 10 and restored
-# epoch 7:
+# On the timeline, the red vertical line is the epoch where training stopped and the star the best
+# epoch, whose weights were restored; the bottom panel shows the wait dropping back to 0, then
+# piling up to `patience`. Now both runs in one figure:
+
+# %%
+plot_compare([no_callbacks, run])
+plt.show()
+
+# %% [markdown] lang="ko"
+# 숫자로 비교합니다. 각 학습이 학습한 에포크 수와, 학습이 끝난 뒤 여러분 손에 남은 모델을 검증
+# 데이터로 다시 평가한 `val_loss`입니다. 콜백 없는 모델은 마지막 에포크의 가중치를, 조기 종료한 모델은 복원한
+# 에포크의 가중치를 들고 있습니다.
+
+# %% [markdown] lang="en"
+# In numbers: the epochs each run trained, and the `val_loss` of the model each run leaves in your
+# hands, evaluated again on the validation data. The run without callbacks holds its last epoch's
+# weights; the early-stopped one holds the restored epoch's.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-print(plan.epochs, run.epochs, run.stopped_epoch, run.restored_epoch)
+def held_val_loss(trained):
+    return trained.model.evaluate(data.x_val, data.y_val, batch_size=plan.batch_size, verbose=0)[0]
+
+
+pd.DataFrame(
+    {
+        "epochs": [no_callbacks.epochs, run.epochs],
+        "restored_epoch": [None, run.restored_epoch],
+        "val_loss_held": [held_val_loss(no_callbacks), held_val_loss(run)],
+    },
+    index=["no_callbacks", "EarlyStopping"],
+).round(4)
 
 # %% [markdown] lang="ko"
-# 복원이 정말 일어났는지 확인합니다. 학습이 끝난 모델 `run.model`을 검증 데이터(validation data)로
-# 다시 평가하면, 마지막 에포크가 아니라 최고 기록 에포크의 `val_loss`가 나와야 합니다. 복원한
-# 에포크가 `val_loss`가 가장 낮은 에포크와 같은지도 봅니다. 어느 컴퓨터에서든 둘 다 `True`입니다.
+# 조기 종료한 학습은 `no_callbacks`보다 적은 에포크만 학습했고, 여러분 손에 남은 모델의 `val_loss`도
+# 더 낮습니다. 2코어 CPU에서 샘플 데이터로 학습했을 때는 15 에포크 대신 10 에포크를 학습했고, 남은
+# 모델의 `val_loss`는 0.2381 대신 0.2148이었습니다. 더 학습한 에포크는 시간을 쓰고 모델을 나쁘게
+# 만들었을 뿐입니다. 복원이 정말
+# 일어났는지도 확인합니다. 복원한 에포크는 `val_loss`가 가장 낮은 에포크여야 하고, 모델을 다시
+# 평가한 값은 그 에포크의 `val_loss`여야 합니다. 어느 컴퓨터에서든 둘 다 `True`입니다.
 
 # %% [markdown] lang="en"
-# Check that the restore really happened. Evaluating the finished model `run.model` on the
-# validation data again must give the best epoch's `val_loss`, not the last epoch's. And the
-# restored epoch must be the one with the lowest `val_loss`. Both are `True` on any computer:
+# Early stopping trained fewer epochs than `no_callbacks`, and the model it leaves you has the lower
+# `val_loss` (with the sample data on a 2-core CPU: 10 epochs instead of 15, and 0.2148 instead of
+# 0.2381): the extra epochs cost time and only made the model worse. Check that the restore
+# really happened: the restored epoch must be the one with the lowest `val_loss`, and evaluating the
+# model again must give that epoch's `val_loss`. Both are `True` on any computer:
 
 # %%
 # NBVAL_CHECK_OUTPUT
 frame = run.to_frame()
-val_loss_now = run.model.evaluate(
-    data.x_val, data.y_val, batch_size=plan.batch_size, verbose=0
-)[0]
 print(run.restored_epoch == int(frame["val_loss"].idxmin()))
-print(bool(np.isclose(val_loss_now, frame["val_loss"].min(), rtol=1e-4)))
+print(bool(np.isclose(held_val_loss(run), frame["val_loss"].min(), rtol=1e-4)))
 
 # %% [markdown] lang="ko"
 # ## 직접 움직여 보기
 #
 # 아래 `Playground`는 슬라이더를 움직일 때마다 기록된 학습 곡선 위에서 진짜 `EarlyStopping`을 다시
-# 돌려 그림과 설명을 바꿉니다. 이렇게 해 보세요.
+# 돌려 그림과 설명을 바꿉니다. 처음 화면은 `overfit` 기록, `patience=5`입니다.
 #
-# - `overfit`에서 `patience`를 0, 1, 3, 10으로 바꿔 보세요. 0과 1이 같은 에포크에서 멈추나요?
-# - `restore_best_weights`를 끄고 켜면서 설명의 마지막 문장이 어떻게 바뀌는지 보세요.
-# - 실행(run)을 `accuracy`로 바꾸면 모니터링 지표가 `val_accuracy`가 됩니다. `mode`를 `min`으로
-#   바꾸면 어디서 멈추나요? `max`, `auto`와 비교해 보세요.
-# - `baseline`을 켜고 값을 바꿔 가며 6절의 결과를 기록된 곡선에서 다시 찾아보세요.
+# **질문:** `patience`를 넣지 않으면 기본값 0이 쓰입니다. `patience`를 0으로 두면 몇 번째
+# 에포크에서 멈출까요? 1이면요? 답을 적어 두고 나서 슬라이더를 옮겨 확인하세요.
 
 # %% [markdown] lang="en"
 # ## Try it yourself
 #
 # The `Playground` below replays the recorded curves through a real `EarlyStopping` every time a
-# slider moves, and redraws the plot and the explanation. Things to try:
+# slider moves, and redraws the plot and the explanation. It opens on `overfit` with `patience=5`.
 #
-# - On `overfit`, set `patience` to 0, 1, 3 and 10. Do 0 and 1 stop at the same epoch?
-# - Switch `restore_best_weights` off and on and watch the last sentence of the explanation.
-# - Switch the run to `accuracy`; the monitor becomes `val_accuracy`. Where does it stop with
-#   `mode` set to `min`? Compare with `max` and `auto`.
-# - Turn `baseline` on, change its value, and find part 6's results again on a recorded curve.
+# **Question:** leave `patience` out and it is 0, the default. Where does `patience=0` stop? And
+# `patience=1`? Write your answers down, then move the slider and check.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -717,38 +316,45 @@ Playground(
 )
 
 # %% [markdown] lang="ko"
-# ## 정리
+# <details><summary>답</summary>
 #
-# | 인자 | 기본값 | 하는 일 |
-# |---|---|---|
-# | `monitor` | `"val_loss"` | 지켜볼 지표입니다. 손실이 아닐 수도 있습니다. |
-# | `patience` | `0` | 최고 기록 뒤로 개선 없는 에포크가 연속으로 이만큼 끝나면 멈춥니다. 0과 1은 같습니다. |
-# | `min_delta` | `0` | 최고 기록보다 이 값을 넘게 나아져야 개선으로 칩니다. |
-# | `mode` | `"auto"` | `min` 또는 `max`입니다. `auto`는 `loss`면 `min`, 그 밖에는 컴파일된 지표의 방향을 따릅니다. 반대로 주면 거의 곧바로 멈춥니다. |
-# | `restore_best_weights` | `False` | `False`면 마지막 에포크의 가중치가 남습니다. `True`면 학습이 끝날 때, 멈추지 않았더라도 최고 기록 에포크의 가중치로 복원합니다. |
-# | `baseline` | `None` | 기준값에 닿기 전의 개선은 대기를 초기화하지 않습니다. 계속 나아지는 동안은 멈추지 않고, 처음 나빠지는 에포크에서 바로 멈출 수 있습니다. |
-# | `start_from_epoch` | `0` | 처음 이만큼의 에포크는 대기에도 최고 기록에도 넣지 않습니다. |
+# 둘 다 에포크 5에서 멈춥니다. 멈추는 조건이 `wait >= patience`이고, 개선 없는 첫 에포크에서 대기가
+# 이미 1이 되기 때문입니다. 그래서 `patience`를 빼먹으면 한 번 흔들리는 것만으로 학습이 끝나고, 최고
+# 기록 에포크 7은 오지도 못합니다. 심화 노트북이 이것을 확인합니다.
 #
-# `EarlyStopping`은 학습을 멈출 뿐 파일을 남기지 않습니다. 최고 기록의 모델을 파일로 남기려면
-# `ModelCheckpoint`와 함께 쓰세요. 다음 레슨에서 노트의 예제처럼 세 콜백을 함께 써 봅니다.
+# </details>
+
+# %% [markdown] lang="en"
+# <details><summary>Answer</summary>
+#
+# Both stop at epoch 5. The test is `wait >= patience`, and the first epoch without improvement
+# already makes the wait 1. So leaving `patience` out ends training at the first wobble, before the
+# best epoch, 7, ever comes. The deep dive checks this.
+#
+# </details>
+
+# %% [markdown] lang="ko"
+# ## 질문
+#
+# 1. `overfit`에서 에포크 10의 `val_loss`는 에포크 9보다 낮은데도 왜 대기가 늘었나요?
+# 2. `patience=3`인 학습이 멈췄을 때, `restore_best_weights`가 `False`이면 모델에는 어느 에포크의
+#    가중치가 남나요? `True`이면요?
+# 3. 여러분의 실제 학습에서 조기 종료는 몇 에포크를 아꼈고, 손에 남은 모델의 `val_loss`는 콜백
+#    없을 때보다 얼마나 낮았나요?
+# 4. 조기 종료를 쓰지 **않는** 편이 나은 경우는 언제일까요? 예를 들어 `ReduceLROnPlateau`가 학습률을
+#    낮춘 뒤 `val_loss`가 다시 나아질 수 있다면, `patience`를 어떻게 잡겠습니까?
 #
 # 다음: **04 세 콜백 함께 쓰기**
 
 # %% [markdown] lang="en"
-# ## Summary
+# ## Questions
 #
-# | Argument | Default | What it does |
-# |---|---|---|
-# | `monitor` | `"val_loss"` | the metric to watch; not necessarily a loss |
-# | `patience` | `0` | stop once this many epochs in a row after the best have not improved; 0 and 1 are the same |
-# | `min_delta` | `0` | an improvement must beat the best by more than this |
-# | `mode` | `"auto"` | `min`/`max`; `auto` means `min` for `loss`, else the compiled metric's direction. The wrong way stops almost at once |
-# | `restore_best_weights` | `False` | `False` keeps the last epoch's weights; `True` restores the best epoch's when training ends (stopped or not) |
-# | `baseline` | `None` | improvements short of the baseline do not reset the wait; no stop while it keeps improving, but the first worse epoch may stop at once |
-# | `start_from_epoch` | `0` | this many first epochs count neither for the wait nor for the best |
-#
-# `EarlyStopping` only stops training; it writes no file. To keep the best model in a file, use it
-# together with `ModelCheckpoint`. The next lesson uses all three callbacks together, as the notes'
-# example does.
+# 1. On `overfit`, epoch 10's `val_loss` is lower than epoch 9's. Why did the wait still grow?
+# 2. When a `patience=3` run stops, which epoch's weights does the model hold with
+#    `restore_best_weights=False`? With `True`?
+# 3. In your real run, how many epochs did early stopping save, and how much lower is the
+#    `val_loss` of the model you hold than without the callback?
+# 4. When would you rather **not** stop early? For instance, if `val_loss` may improve again after
+#    `ReduceLROnPlateau` lowers the learning rate, how would you set `patience`?
 #
 # Next: **04 All three together**

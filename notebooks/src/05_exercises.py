@@ -2,7 +2,7 @@
 # # 05. 실습 문제: 직접 설정을 찾고 확인 셀로 점검하기
 #
 # 01–04 레슨에서 세 콜백(callback)이 언제, 왜 동작하는지 살펴봤습니다. 이번에는 직접 설정을 고쳐
-# 봅니다. 문제는 여섯 개이고, 모두 같은 순서로 풉니다.
+# 봅니다. 문제는 다섯 개이고, 모두 같은 순서로 풉니다.
 #
 # 1. **문제**를 읽습니다.
 # 2. **시작 셀**을 고칩니다. 그대로 실행해도 돌아가지만, 설정이 틀렸거나 덜 채워져 있습니다.
@@ -10,42 +10,40 @@
 #    항목마다 ✓(맞음) 또는 ✗(고칠 곳)를 한 줄씩 보여 줍니다. 답이 틀려도 오류 메시지(traceback)가
 #    쏟아지지 않고, 무엇을 고치면 되는지 문장으로 알려 줍니다. 모든 줄이 ✓가 될 때까지 2와 3을
 #    되풀이하세요.
-# 4. 막히면 **풀이**를 엽니다. 풀이 셀은 접혀 있습니다. 셀 왼쪽의 파란 막대나 `…` 표시를 누르면
-#    펼쳐집니다. 풀이 뒤의 해설도 접혀 있습니다.
+# 4. 막히면 접혀 있는 **힌트**나 **풀이**를 눌러 펼칩니다. 먼저 직접 풀어 보세요.
 #
-# 문제 1–5는 학습을 하지 않습니다. 00 레슨에서 소개한 기록(recorded run) 위에서 여러분의 콜백을
-# 리플레이(replay)해서 판정하므로, 결과가 바로 나오고 누구에게나 같습니다. 문제 6만 실제로
+# 문제 1–4는 학습을 하지 않습니다. 00 레슨에서 소개한 기록(recorded run) 위에서 여러분의 콜백을
+# 리플레이(replay)해서 판정하므로, 결과가 바로 나오고 누구에게나 같습니다. 문제 5만 실제로
 # 학습합니다.
 
 # %% [markdown] lang="en"
 # # 05. Exercises: find the settings yourself and check them
 #
 # Lessons 01–04 showed when and why the three callbacks act. Now you set them yourself. There are
-# six exercises, all worked the same way:
+# five exercises, all worked the same way:
 #
 # 1. Read the **task**.
 # 2. Edit the **starter cell**. It runs as it is, but its settings are wrong or unfinished.
 # 3. Run the **check cell**. An `exercises.check_...` function runs your callbacks on real Keras
 #    and prints one line per point: ✓ (right) or ✗ (to fix). A wrong answer never ends in a
 #    traceback; the line says what to change. Repeat 2 and 3 until every line is a ✓.
-# 4. Stuck? Open the **solution**. Solution cells are folded: click the blue bar or the `…` to the
-#    left of the cell to unfold it. The explanation after each solution is folded too.
+# 4. Stuck? Click a folded **hint** or **solution** to open it, after you have tried yourself.
 #
-# Exercises 1–5 do no training: the checks replay your callbacks over the recorded runs introduced
-# in lesson 00, so the verdict comes at once and is the same for everyone. Only exercise 6 trains
+# Exercises 1–4 do no training: the checks replay your callbacks over the recorded runs introduced
+# in lesson 00, so the verdict comes at once and is the same for everyone. Only exercise 5 trains
 # for real.
 
 # %% [markdown] lang="ko"
 # ## 시작하기
 #
-# 늘 그렇듯 첫 셀에서 언어를 정하고, 장치(device)를 확인하고, 학습 규모를 고릅니다. 문제 6에서는
+# 늘 그렇듯 첫 셀에서 언어를 정하고, 장치(device)를 확인하고, 학습 규모를 고릅니다. 문제 5에서는
 # 이 계획(`plan`)대로 학습합니다.
 
 # %% [markdown] lang="en"
 # ## Getting started
 #
 # As always, the first cell sets the language, checks the device and picks how much to train.
-# Exercise 6 trains with this `plan`.
+# Exercise 5 trains with this `plan`.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -55,12 +53,10 @@ import cbteach
 
 import keras
 import matplotlib.pyplot as plt
-import pandas as pd
 
 from cbteach import exercises, recorded, workbook
 from cbteach.data import load_mnist
 from cbteach.plots import plot_run
-from cbteach.replay import replay
 from cbteach.training import train
 
 plan = workbook.start(LANGUAGE)
@@ -68,28 +64,28 @@ plan = workbook.start(LANGUAGE)
 # %% [markdown] lang="ko"
 # ## 문제에 쓰는 기록
 #
-# 문제 1–5는 cbteach에 들어 있는 기록 세 개를 씁니다.
+# 문제 1–4는 cbteach에 들어 있는 기록 세 개를 씁니다.
 #
 # | 기록 | 에포크(epoch) | 어떤 곡선인가 | 쓰는 문제 |
 # |---|---|---|---|
-# | `overfit` | 100 | MLP, 학습률(learning rate) 3e-3. `val_loss`가 에포크 7에서 가장 낮고 그 뒤로 과적합(overfitting) | 1, 4, 5 |
+# | `overfit` | 100 | MLP, 학습률(learning rate) 3e-3. `val_loss`가 에포크 7에서 가장 낮고 그 뒤로 과적합(overfitting) | 1, 4 |
 # | `plateau` | 60 | CNN, 학습률 1e-3. `val_loss`가 천천히 내려가다 후반에 제자리걸음 | 2 |
 # | `accuracy` | 60 | CNN, 학습률 5e-4. `val_accuracy`가 계단처럼 조금씩 오름 | 3 |
 #
-# 아래 표는 `overfit` 기록의 처음 14 에포크입니다. 문제 1과 5에서 다시 보게 됩니다.
+# 아래 표는 `overfit` 기록의 처음 14 에포크입니다. 문제 1과 4에서 다시 보게 됩니다.
 
 # %% [markdown] lang="en"
 # ## The recordings the exercises use
 #
-# Exercises 1–5 use three recordings that ship with cbteach:
+# Exercises 1–4 use three recordings that ship with cbteach:
 #
 # | Recording | Epochs | What the curve does | Used in |
 # |---|---|---|---|
-# | `overfit` | 100 | MLP, learning rate 3e-3: `val_loss` is lowest at epoch 7, then the model overfits | 1, 4, 5 |
+# | `overfit` | 100 | MLP, learning rate 3e-3: `val_loss` is lowest at epoch 7, then the model overfits | 1, 4 |
 # | `plateau` | 60 | CNN, learning rate 1e-3: `val_loss` creeps down, then marks time | 2 |
 # | `accuracy` | 60 | CNN, learning rate 5e-4: `val_accuracy` climbs in small steps | 3 |
 #
-# The table holds the first 14 epochs of `overfit`; exercises 1 and 5 come back to it.
+# The table holds the first 14 epochs of `overfit`; exercises 1 and 4 come back to it.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -137,46 +133,38 @@ es_answer = cbteach.EarlyStopping(monitor="val_loss", patience=10)
 exercises.check_early_stopping(es_answer)
 
 # %% [markdown] lang="ko"
-# **풀이는 접혀 있습니다.** 직접 풀어 본 다음, 아래 셀 왼쪽을 눌러 펼쳐 보세요.
+# <details><summary>풀이 (직접 풀어 본 뒤에 여세요)</summary>
+#
+# ```python
+# es_answer = cbteach.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)
+# ```
+#
+# `patience=3`이면 에포크 8, 9, 10에서 `val_loss`가 에포크 7의 최고 기록(best)보다 나아지지 않아
+# 대기(wait)가 1, 2, 3으로 늘고, 에포크 10에서 학습을 멈춥니다. `restore_best_weights=True`가 있어야
+# 학습이 끝날 때 에포크 7의 가중치로 되돌아갑니다. 이 인자(argument)를 빼면 모델에는 마지막 에포크의
+# 가중치가 남습니다.
+#
+# `patience`는 2, 3, 4 가운데 무엇이든 정답입니다(멈추는 에포크는 9, 10, 11). `patience=1`은 에포크
+# 5에서 `val_loss`가 한 번 올라간 것만 보고 멈춰서 에포크 7까지 가지 못하고, 에포크 4를
+# 복원(restore)합니다. `patience=5`부터는 에포크 12나 그 뒤에 멈춥니다. 인내(patience)와 대기의 규칙은
+# 03 레슨에 자세히 나옵니다.
+# </details>
 
 # %% [markdown] lang="en"
-# **The solution is folded (hidden): click to the left of the next cell to open it**, after you
-# have tried yourself.
-
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
-# NBVAL_CHECK_OUTPUT
-es_solution = cbteach.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)
-
-rows = []
-for patience in range(1, 6):
-    trial = replay(
-        overfit,
-        [cbteach.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)],
-    )
-    rows.append((patience, trial.stopped_epoch, trial.restored_epoch))
-print(pd.DataFrame(rows, columns=["patience", "stopped_epoch", "restored_epoch"]).to_string(index=False))
-
-exercises.check_early_stopping(es_solution)
-
-# %% [markdown] lang="ko" jupyter={"source_hidden": true}
-# **해설.** `patience=3`이면 에포크 8, 9, 10에서 `val_loss`가 에포크 7의 최고 기록(best)보다
-# 나아지지 않아 대기(wait)가 1, 2, 3으로 늘고, 에포크 10에서 학습을 멈춥니다.
-# `restore_best_weights=True`가 있어야 학습이 끝날 때 에포크 7의 가중치로 되돌아갑니다. 이
-# 인자(argument)를 빼면 모델에는 마지막 에포크의 가중치가 남습니다.
+# <details><summary>Solution (open it after you have tried)</summary>
 #
-# 표를 보면 `patience`는 2, 3, 4 가운데 무엇이든 정답입니다. `patience=1`은 에포크 5에서 `val_loss`가
-# 한 번 올라간 것만 보고 멈춰서 에포크 7까지 가지 못하고, 에포크 4를 복원(restore)합니다.
-# `patience=5`부터는 에포크 12나 그 뒤에 멈춥니다. 인내(patience)와 대기의 규칙은 03 레슨에 자세히
-# 나옵니다.
-
-# %% [markdown] lang="en" jupyter={"source_hidden": true}
-# **Why.** With `patience=3`, epochs 8, 9 and 10 do not beat the best `val_loss` of epoch 7, so
-# the wait goes 1, 2, 3 and training stops at epoch 10. Only `restore_best_weights=True` puts
-# epoch 7's weights back when training ends; without it the model keeps the last epoch's weights.
+# ```python
+# es_answer = cbteach.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)
+# ```
 #
-# The table shows that `patience` 2, 3 or 4 all pass. `patience=1` stops at epoch 5, when
-# `val_loss` goes up once, never reaches epoch 7 and restores epoch 4. From `patience=5` on,
+# With `patience=3`, epochs 8, 9 and 10 do not beat the best `val_loss` of epoch 7, so the wait
+# goes 1, 2, 3 and training stops at epoch 10. Only `restore_best_weights=True` puts epoch 7's
+# weights back when training ends; without it the model keeps the last epoch's weights.
+#
+# `patience` 2, 3 or 4 all pass (they stop at epochs 9, 10 and 11). `patience=1` stops at epoch 5,
+# when `val_loss` goes up once, never reaches epoch 7 and restores epoch 4. From `patience=5` on,
 # training stops at epoch 12 or later. Lesson 03 has the rules of patience and wait in detail.
+# </details>
 
 # %% [markdown] lang="ko"
 # ## 문제 2. `ReduceLROnPlateau`: 두 번 이상 낮추되 바닥은 지키기
@@ -213,50 +201,41 @@ rlr_answer = cbteach.ReduceLROnPlateau(monitor="val_loss", factor=0.1, patience=
 exercises.check_lr_plateau(rlr_answer)
 
 # %% [markdown] lang="ko"
-# **풀이는 접혀 있습니다.** 직접 풀어 본 다음, 아래 셀 왼쪽을 눌러 펼쳐 보세요.
-
-# %% [markdown] lang="en"
-# **The solution is folded (hidden): click to the left of the next cell to open it**, after you
-# have tried yourself.
-
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
-# NBVAL_CHECK_OUTPUT
-rlr_solution = cbteach.ReduceLROnPlateau(monitor="val_loss", factor=0.2, patience=3, min_lr=1e-5)
-
-trial = replay(plateau, [cbteach.ReduceLROnPlateau(monitor="val_loss", factor=0.2, patience=3, min_lr=1e-5)])
-decisions = trial.events.to_frame()
-decisions = decisions[decisions["action"].isin(["reduced_lr", "at_min_lr"])]
-print(decisions[["epoch", "action", "lr_before", "lr_after"]].to_string(index=False, float_format="{:.1e}".format))
-
-lucky = cbteach.ReduceLROnPlateau(monitor="val_loss", factor=0.1, patience=6)
-print([cut.epoch for cut in replay(plateau, [lucky]).lr_cuts], exercises.check_lr_plateau(lucky).ok)
-
-exercises.check_lr_plateau(rlr_solution)
-
-
-# %% [markdown] lang="ko" jupyter={"source_hidden": true}
-# **해설.** `patience=3`이면 에포크 31, 34, 45에서 학습률을 낮춥니다. `factor=0.2`라서
-# 1e-3 → 2e-4 → 4e-5로 내려가고, 세 번째에는 8e-6이 될 차례지만 `min_lr=1e-5`에 막혀 1e-5에서
-# 멈춥니다. 그 뒤로는 인내를 다 써도(`at_min_lr`) 더 낮추지 않습니다. 학습률이 이미 최소
-# 학습률(`min_lr`)에 닿아 있으면 대기를 0으로 되돌리지 않으므로, `at_min_lr` 행이 에포크 52, 53처럼
-# 연달아 나옵니다.
+# <details><summary>풀이 (직접 풀어 본 뒤에 여세요)</summary>
+#
+# ```python
+# rlr_answer = cbteach.ReduceLROnPlateau(monitor="val_loss", factor=0.2, patience=3, min_lr=1e-5)
+# ```
+#
+# `patience=3`이면 에포크 31, 34, 45에서 학습률을 낮춥니다. `factor=0.2`라서 1e-3 → 2e-4 → 4e-5로
+# 내려가고, 세 번째에는 8e-6이 될 차례지만 `min_lr=1e-5`에 막혀 1e-5에서 멈춥니다. 그 뒤로는 인내를
+# 다 써도(`at_min_lr`) 더 낮추지 않습니다. 학습률이 이미 최소 학습률(`min_lr`)에 닿아 있으면 대기를
+# 0으로 되돌리지 않으므로, `at_min_lr` 판단이 에포크 52, 53처럼 연달아 나옵니다.
 #
 # `min_lr` 없이 `factor=0.1, patience=6`으로 두어도 확인을 통과합니다. 이 곡선에서는 에포크 34와
 # 48에서 딱 두 번 낮추고 1e-5에서 끝나기 때문입니다. 하지만 이것은 우연입니다. 학습이 더 길어져 세
 # 번째로 낮추면 1e-6이 됩니다. 바닥을 지켜 주는 것은 `min_lr`입니다. 02 레슨에서 `factor`,
 # `patience`, `min_lr`을 하나씩 다룹니다.
+# </details>
 
-# %% [markdown] lang="en" jupyter={"source_hidden": true}
-# **Why.** With `patience=3`, the learning rate is cut at epochs 31, 34 and 45. With `factor=0.2`
-# it goes 1e-3 → 2e-4 → 4e-5; the third cut would give 8e-6, but `min_lr=1e-5` holds it at 1e-5.
-# After that, patience runs out (`at_min_lr`) without any further cut. Once the learning rate sits
-# at `min_lr` the wait is not set back to 0, so these rows come on consecutive epochs, like 52
+# %% [markdown] lang="en"
+# <details><summary>Solution (open it after you have tried)</summary>
+#
+# ```python
+# rlr_answer = cbteach.ReduceLROnPlateau(monitor="val_loss", factor=0.2, patience=3, min_lr=1e-5)
+# ```
+#
+# With `patience=3`, the learning rate is cut at epochs 31, 34 and 45. With `factor=0.2` it goes
+# 1e-3 → 2e-4 → 4e-5; the third cut would give 8e-6, but `min_lr=1e-5` holds it at 1e-5. After
+# that, patience runs out (`at_min_lr`) without any further cut. Once the learning rate sits at
+# `min_lr` the wait is not set back to 0, so these decisions come on consecutive epochs, like 52
 # and 53.
 #
 # `factor=0.1, patience=6` without any `min_lr` passes the check too: on this curve it cuts exactly
 # twice, at epochs 34 and 48, and ends at 1e-5. That is luck. Train longer and the third cut takes
-# it to 1e-6. The floor is what `min_lr` is for. Lesson 02 takes `factor`, `patience` and
-# `min_lr` one at a time.
+# it to 1e-6. The floor is what `min_lr` is for. Lesson 02 takes `factor`, `patience` and `min_lr`
+# one at a time.
+# </details>
 
 # %% [markdown] lang="ko"
 # ## 문제 3. `ModelCheckpoint`: 나아질 때마다 파일 하나씩
@@ -299,302 +278,204 @@ exercises.check_checkpoint(checkpoint_answer)
 
 
 # %% [markdown] lang="ko"
-# **풀이는 접혀 있습니다.** 직접 풀어 본 다음, 아래 셀 왼쪽을 눌러 펼쳐 보세요.
-
-# %% [markdown] lang="en"
-# **The solution is folded (hidden): click to the left of the next cell to open it**, after you
-# have tried yourself.
-
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
-# NBVAL_CHECK_OUTPUT
-def checkpoint_solution():
-    return cbteach.ModelCheckpoint(
-        "checkpoints/{epoch:02d}-{val_accuracy:.3f}.weights.h5",
-        monitor="val_accuracy",
-        save_best_only=True,
-        save_weights_only=True,
-    )
-
-
-print(accuracy.to_frame().loc[[14, 17, 18], ["val_accuracy"]])
-
-wrong_mode = cbteach.ModelCheckpoint(
-    "checkpoints/{epoch:02d}.weights.h5",
-    monitor="val_accuracy",
-    mode="min",
-    save_best_only=True,
-    save_weights_only=True,
-)
-print([save.epoch for save in replay(accuracy, [wrong_mode]).saves])
-
-exercises.check_checkpoint(checkpoint_solution)
-
-# %% [markdown] lang="ko" jupyter={"source_hidden": true}
-# **해설.** 가중치만 저장할 때(`save_weights_only=True`) Keras 3에서는 파일 이름이 `.weights.h5`로
-# 끝나야 합니다. `{epoch:02d}`는 1부터 세는 에포크 번호로 채워지므로 `07-0.936.weights.h5`처럼
-# 파일마다 이름이 달라집니다. `{epoch}`가 없으면 19번 저장해도 파일은 하나만 남습니다.
+# <details><summary>풀이 (직접 풀어 본 뒤에 여세요)</summary>
+#
+# ```python
+# def checkpoint_answer():
+#     return cbteach.ModelCheckpoint(
+#         "checkpoints/{epoch:02d}-{val_accuracy:.3f}.weights.h5",
+#         monitor="val_accuracy",
+#         save_best_only=True,
+#         save_weights_only=True,
+#     )
+# ```
+#
+# 가중치만 저장할 때(`save_weights_only=True`) Keras 3에서는 파일 이름이 `.weights.h5`로 끝나야
+# 합니다. `{epoch:02d}`는 1부터 세는 에포크 번호로 채워지므로 `07-0.936.weights.h5`처럼 파일마다
+# 이름이 달라집니다. `{epoch}`가 없으면 19번 저장해도 파일은 하나만 남습니다.
 #
 # `mode`는 기본값(default) `"auto"`로 두면 됩니다. Keras가 `val_accuracy`를 클수록 좋은 값으로
-# 알아봅니다. `mode="min"`으로 두면 정확도(accuracy)가 떨어질 때만 저장하므로, 위 목록처럼 첫
-# 에포크 뒤로는 파일이 하나도 생기지 않습니다.
-#
-# 표에서 에포크 17의 `val_accuracy`는 에포크 14와 같은 0.968입니다. 같은 값은 나아진 것이 아니라서
-# 저장하지 않고, 에포크 18의 0.970에서 다시 저장합니다. 파일 이름 서식과 `save_best_only`는 01
-# 레슨에서 자세히 다룹니다.
+# 알아봅니다. `mode="min"`으로 두면 정확도(accuracy)가 떨어질 때만 저장하므로 첫 에포크 뒤로는 파일이
+# 하나도 생기지 않습니다. 에포크 17의 `val_accuracy`는 에포크 14와 같은 0.968입니다. 같은 값은 나아진
+# 것이 아니라서 저장하지 않고, 에포크 18의 0.970에서 다시 저장합니다. 파일 이름 서식과
+# `save_best_only`는 01 레슨에서 자세히 다룹니다.
+# </details>
 
-# %% [markdown] lang="en" jupyter={"source_hidden": true}
-# **Why.** For weights only (`save_weights_only=True`), Keras 3 accepts only a file name ending in
+# %% [markdown] lang="en"
+# <details><summary>Solution (open it after you have tried)</summary>
+#
+# ```python
+# def checkpoint_answer():
+#     return cbteach.ModelCheckpoint(
+#         "checkpoints/{epoch:02d}-{val_accuracy:.3f}.weights.h5",
+#         monitor="val_accuracy",
+#         save_best_only=True,
+#         save_weights_only=True,
+#     )
+# ```
+#
+# For weights only (`save_weights_only=True`), Keras 3 accepts only a file name ending in
 # `.weights.h5`. `{epoch:02d}` is filled with the 1-based epoch number, so each file gets its own
 # name, like `07-0.936.weights.h5`. Without `{epoch}`, 19 saves leave a single file.
 #
 # `mode` can stay at its default `"auto"`: Keras knows that `val_accuracy` is better when larger.
-# With `mode="min"` it saves only when the accuracy drops: as the list shows, no file after the
-# first epoch.
-#
-# In the table, epoch 17's `val_accuracy` equals epoch 14's, 0.968. An equal value is not an
-# improvement, so nothing is saved until 0.970 at epoch 18. Lesson 01 covers file name formatting
-# and `save_best_only` in detail.
+# With `mode="min"` it saves only when the accuracy drops: no file after the first epoch. Epoch
+# 17's `val_accuracy` equals epoch 14's, 0.968; an equal value is not an improvement, so nothing is
+# saved until 0.970 at epoch 18. Lesson 01 covers file name formatting and `save_best_only` in
+# detail.
+# </details>
 
 # %% [markdown] lang="ko"
-# ## 문제 4. 노트의 "세 개 한 번에" 예제 고치기
+# ## 문제 4. 동료의 세 콜백 고치기
 #
-# 노트의 마지막 예제에서 콜백을 만드는 부분만 옮겼습니다. 04 레슨에서 본 import 줄의 문법 오류
-# (`ModelCheckpoint()`)와 `fit` 줄의 오타는 이 문제에서 뺐습니다.
+# 동료가 `overfit` 기록과 같은 학습(학습률 3e-3)에 아래 세 콜백을 붙였습니다. 그런데 학습률은 한 번도
+# 바뀌지 않았고, 학습이 끝난 모델도 최고 기록의 모델이 아니었습니다. 동료가 원한 것은 이렇습니다.
 #
-# ```python
-# save_path = os.getcwd() + 'weights.{epoch:02d}-{val_loss:.2f}.hdf5'
+# - `val_loss`가 정체 구간(plateau)에 들어서면 먼저 학습률에 0.3을 곱해 보고, 낮춘 학습률로도
+#   나아지지 않을 때 멈춥니다.
+# - 학습이 끝나면 메모리의 모델과 가장 최근 체크포인트 파일이 모두 `val_loss`가 가장 낮은 에포크의
+#   가중치를 갖습니다.
 #
-# mcp_cb = ModelCheckpoint(filepath = save_path, monitor = 'val_loss',
-#                         save_best_only = True, save_weights_only = True,
-#                         mode = 'min', verbose = 1)
-# rlr_cb = ReduceLROnPlateau(monitor = 'val_loss', fector = 0.3,
-#                            patienc = 10, mode = 'min', verbose = 1)
-# elr_cb = EarlyStopping(monitor = 'val_loss', patienc = 20,
-#                        mode = 'min', verbose = 1)
-# ```
-#
-# 노트가 의도한 것은 이렇습니다. `val_loss`가 가장 좋은 에포크의 가중치를 파일로 남기고, 10 에포크 동안
-# 나아지지 않으면 학습률에 0.3을 곱하고, 20 에포크 동안 나아지지 않으면 멈춥니다. 여기에 하나를
-# 더해, 멈춘 뒤 모델이 최고 기록 에포크의 가중치를 갖게 하세요.
-#
-# 시작 셀은 노트를 그대로 옮겼고, 노트처럼 Keras의 원래 클래스(`keras.callbacks`, 즉
-# `tensorflow.keras.callbacks`)를 씁니다. cbteach의 클래스와 달리 Keras의 `ReduceLROnPlateau`는
-# 철자가 틀린 인자를 오류 없이 받아 줍니다. 확인 셀은 Keras가 실제로 가지고 있는 값을 읽으므로
-# 그런 실수도 찾아냅니다. 오류가 하나씩 나올 테니, 고치고 다시 실행하기를 되풀이하세요.
+# 실수는 네 개인데, 어느 것도 오류를 내지 않습니다. Keras는 이 설정으로 아무 말 없이 학습합니다. 확인
+# 셀은 고친 콜백을 `overfit` 기록 위에서 리플레이하고, 처음 찾은 문제 하나만 알려 줍니다. 고치고 다시
+# 실행하세요. 04 레슨에서 한 생각을 새 설정에 적용하는 문제입니다.
 
 # %% [markdown] lang="en"
-# ## Exercise 4. Fix the notes' "all three at once" example
+# ## Exercise 4. Repair a colleague's three callbacks
 #
-# This is the part of the notes' last example that builds the callbacks. The syntax error of its
-# import line (`ModelCheckpoint()`) and the typos of its `fit` line, seen in lesson 04, are left out
-# here:
+# A colleague attached the three callbacks below to a training run like the `overfit` recording
+# (learning rate 3e-3). The learning rate never changed, and the model they had after training was
+# not the best one. What they wanted:
 #
-# ```python
-# save_path = os.getcwd() + 'weights.{epoch:02d}-{val_loss:.2f}.hdf5'
+# - when `val_loss` reaches a plateau, first multiply the learning rate by 0.3, and stop only when
+#   even the lower rate does not help;
+# - when training ends, the model in memory and the newest checkpoint file both hold the weights of
+#   the epoch with the lowest `val_loss`.
 #
-# mcp_cb = ModelCheckpoint(filepath = save_path, monitor = 'val_loss',
-#                         save_best_only = True, save_weights_only = True,
-#                         mode = 'min', verbose = 1)
-# rlr_cb = ReduceLROnPlateau(monitor = 'val_loss', fector = 0.3,
-#                            patienc = 10, mode = 'min', verbose = 1)
-# elr_cb = EarlyStopping(monitor = 'val_loss', patienc = 20,
-#                        mode = 'min', verbose = 1)
-# ```
-#
-# What the notes meant: keep the weights with the best `val_loss` in a file, multiply the learning
-# rate by 0.3 after 10 epochs without improvement, and stop after 20. Add one thing: once training
-# stops, the model should hold the best epoch's weights.
-#
-# The starter cell is the notes as written, and like the notes it uses Keras' own classes
-# (`keras.callbacks`, which is `tensorflow.keras.callbacks`). Unlike cbteach's classes, Keras'
-# `ReduceLROnPlateau` accepts a misspelled argument without a word. The check reads the values
-# Keras actually kept, so it finds those mistakes too. The errors come one at a time: fix, run
-# again, repeat.
+# There are four mistakes, and none raises an error: Keras trains with all of them without a word.
+# The check replays your repaired callbacks on `overfit` and reports the first problem it finds:
+# fix it and run it again. This is lesson 04's thinking, on a new configuration.
 
 # %%
-import os
-
-
-def notes_answer():
-    save_path = os.getcwd() + "weights.{epoch:02d}-{val_loss:.2f}.hdf5"
-    mcp_cb = keras.callbacks.ModelCheckpoint(
-        filepath=save_path,
-        monitor="val_loss",
-        save_best_only=True,
-        save_weights_only=True,
-        mode="min",
-        verbose=1,
-    )
-    rlr_cb = keras.callbacks.ReduceLROnPlateau(
-        monitor="val_loss", fector=0.3, patienc=10, mode="min", verbose=1
-    )
-    elr_cb = keras.callbacks.EarlyStopping(monitor="val_loss", patienc=20, mode="min", verbose=1)
-    return [mcp_cb, rlr_cb, elr_cb]
+def team_answer():
+    return [
+        keras.callbacks.ModelCheckpoint(
+            "checkpoints/{epoch:02d}.weights.h5",
+            monitor="val_accuracy",
+            save_best_only=True,
+            save_weights_only=True,
+        ),
+        keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.3, patience=10, min_lr=1e-2),
+        keras.callbacks.EarlyStopping(monitor="val_loss", patience=5),
+    ]
 
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-exercises.check_combined(notes_answer)
+exercises.check_team(team_answer)
 
 
 # %% [markdown] lang="ko"
-# **풀이는 접혀 있습니다.** 직접 풀어 본 다음, 아래 셀 왼쪽을 눌러 펼쳐 보세요.
+# <details><summary>힌트 1: 학습률이 한 번도 바뀌지 않는다</summary>
+#
+# Keras는 학습률이 최소 학습률(`min_lr`)보다 클 때만 낮춥니다. 시작 학습률과 `min_lr`을 비교해 보세요.
+# </details>
+#
+# <details><summary>힌트 2: 낮출 차례가 오기 전에 멈춘다</summary>
+#
+# `EarlyStopping`은 학습률이 낮아져도 대기를 0으로 되돌리지 않습니다. 두 `patience` 가운데 어느 쪽이
+# 커야 할까요? 04 레슨 2절을 떠올려 보세요.
+# </details>
+#
+# <details><summary>힌트 3: 모델이 최고 기록의 모델이 아니다</summary>
+#
+# 학습이 끝날 때 최고 기록 에포크의 가중치로 되돌리는 인자는 기본값이 `False`입니다.
+# </details>
+#
+# <details><summary>힌트 4: 파일과 모델의 에포크가 다르다</summary>
+#
+# `ModelCheckpoint`와 `EarlyStopping`이 각각 무엇을 지켜보는지 비교해 보세요.
+# </details>
+#
+# <details><summary>풀이 (직접 풀어 본 뒤에 여세요)</summary>
+#
+# ```python
+# def team_answer():
+#     return [
+#         keras.callbacks.ModelCheckpoint(
+#             "checkpoints/{epoch:02d}.weights.h5",
+#             monitor="val_loss",
+#             save_best_only=True,
+#             save_weights_only=True,
+#         ),
+#         keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.3, patience=10, min_lr=1e-5),
+#         keras.callbacks.EarlyStopping(monitor="val_loss", patience=20, restore_best_weights=True),
+#     ]
+# ```
+#
+# 1. `min_lr=1e-2`는 시작 학습률 3e-3보다 큽니다. Keras는 학습률이 `min_lr`보다 클 때만 낮추므로,
+#    이 콜백은 아무 말 없이 한 번도 낮추지 않습니다. `min_lr`은 시작값보다 훨씬 작은 바닥입니다.
+# 2. `EarlyStopping`의 `patience=5`가 `ReduceLROnPlateau`의 10보다 작아서, 에포크 12에서 멈춥니다.
+#    `ReduceLROnPlateau`가 처음 낮출 에포크 17보다 앞섭니다. 10으로 같게 두면 낮추는 바로 그
+#    에포크에 멈춥니다. 10보다 커야 하고, 20이면 낮춘 학습률로 10 에포크를 학습합니다.
+# 3. `restore_best_weights`가 없으면 모델에는 멈춘 에포크의 가중치가 남습니다.
+# 4. `ModelCheckpoint`가 `val_accuracy`를 지켜보면 파일은 `val_accuracy`가 가장 좋은 에포크 20의
+#    것이고, 모델은 `val_loss`가 가장 낮은 에포크 7의 것입니다. 같은 monitor를 지켜봐야 둘이
+#    맞아떨어집니다.
+# </details>
 
 # %% [markdown] lang="en"
-# **The solution is folded (hidden): click to the left of the next cell to open it**, after you
-# have tried yourself.
-
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
-# NBVAL_CHECK_OUTPUT
-def notes_solution():
-    save_path = "checkpoints/weights.{epoch:02d}-{val_loss:.2f}.weights.h5"
-    mcp_cb = keras.callbacks.ModelCheckpoint(
-        filepath=save_path,
-        monitor="val_loss",
-        save_best_only=True,
-        save_weights_only=True,
-        mode="min",
-        verbose=1,
-    )
-    rlr_cb = keras.callbacks.ReduceLROnPlateau(
-        monitor="val_loss", factor=0.3, patience=10, mode="min", verbose=1
-    )
-    elr_cb = keras.callbacks.EarlyStopping(
-        monitor="val_loss", patience=20, mode="min", verbose=1, restore_best_weights=True
-    )
-    return [mcp_cb, rlr_cb, elr_cb]
-
-
-exercises.check_combined(notes_solution)
-
-# %% [markdown] lang="ko" jupyter={"source_hidden": true}
-# **해설.** 옮겨 온 콜백 부분에는 실수가 네 개 있습니다. 04 레슨 1부의 표는 실수를 일곱 줄로
-# 정리했는데, 그 가운데 import 줄을 다룬 한 줄과 `fit` 줄을 다룬 두 줄(`train_iamges`, 그리고
-# `batch_szie`와 `epoch`)을 뺀 나머지 네 줄입니다.
+# <details><summary>Hint 1: the learning rate never changes</summary>
 #
-# 1. 가중치만 저장하는데 파일 이름이 `.hdf5`로 끝납니다. Keras 3에서는 `.weights.h5`만 받으며,
-#    콜백을 만드는 순간 `ValueError`가 납니다.
-# 2. `EarlyStopping`의 `patienc=20`은 `TypeError`입니다. `EarlyStopping`은 모르는 인자를 받지 않습니다.
-# 3. `ReduceLROnPlateau`의 `fector=0.3`, `patienc=10`은 오류 없이 버려집니다. 그래서 감소
-#    비율(`factor`)은 기본값 0.1이 됩니다. `patience`는 기본값이 마침 10이라서 티가 나지 않을
-#    뿐입니다.
-# 4. `os.getcwd() + 'weights...'`에는 경로 구분자가 없습니다. 파일이 작업 폴더 안이 아니라, 폴더
-#    이름 뒤에 파일 이름이 붙은 경로에 생깁니다. `os.path.join`이나 상대 경로를 쓰세요.
+# Keras cuts only while the learning rate is above `min_lr`. Compare the starting learning rate
+# with `min_lr`.
+# </details>
 #
-# 다음 셀에서 이 가운데 세 가지를 실제 Keras로 확인합니다. 1과 2는 오류 메시지를, 3은 Keras가
-# 가지고 있는 값을 보여 줍니다. 고친 뒤 `overfit` 기록으로 리플레이하면 에포크 17에서 학습률에 0.3을 곱하고,
-# 에포크 27에 학습을 멈추며, 모델과 마지막 체크포인트가 모두 에포크 7의 것이 됩니다.
-# `EarlyStopping`의 인내(20)가 `ReduceLROnPlateau`의 인내(10)보다 커서, 낮춘 학습률이 효과를 낼
-# 시간이 있습니다. 04 레슨에서 이 예제를 실제로 학습하며 자세히 살펴봤습니다.
-
-# %% [markdown] lang="en" jupyter={"source_hidden": true}
-# **Why.** The callback part has four mistakes. Lesson 04 sums the mistakes up in a seven-row table
-# in part 1; these are its rows less the one for the import line and the two for the `fit` line
-# (`train_iamges`; `batch_szie` and `epoch`).
+# <details><summary>Hint 2: training stops before the cut comes</summary>
 #
-# 1. It saves weights only, but the file name ends in `.hdf5`. Keras 3 accepts only `.weights.h5`
-#    and raises `ValueError` as soon as the callback is built.
-# 2. `patienc=20` in `EarlyStopping` is a `TypeError`: `EarlyStopping` takes no unknown argument.
-# 3. `fector=0.3` and `patienc=10` in `ReduceLROnPlateau` are dropped without a word, so the factor
-#    is the default 0.1. The default `patience` happens to be 10, which hides the second typo.
-# 4. `os.getcwd() + 'weights...'` has no path separator: the files land at the folder's name with
-#    the file name glued on, not inside the folder. Use `os.path.join` or a relative path.
+# `EarlyStopping` does not reset its wait when the learning rate drops. Which of the two `patience`
+# values should be larger? Think back to section 2 of lesson 04.
+# </details>
 #
-# The next cell shows three of them on real Keras: the error messages of 1 and 2, and the values
-# Keras kept for 3. Fixed, on the `overfit` recording the learning rate is cut ×0.3 at epoch 17,
-# training stops at epoch 27, and both the model and the last checkpoint are epoch 7's.
-# `EarlyStopping`'s patience (20) is larger than `ReduceLROnPlateau`'s (10), so the lower
-# learning rate has time to help. Lesson 04 trained this example for real and looked closer.
-
-# %% jupyter={"source_hidden": true}
-# NBVAL_CHECK_OUTPUT
-try:
-    keras.callbacks.ModelCheckpoint("weights.{epoch:02d}-{val_loss:.2f}.hdf5", save_weights_only=True)
-except ValueError as error:
-    print("ValueError:", error)
-try:
-    keras.callbacks.EarlyStopping(monitor="val_loss", patienc=20)
-except TypeError as error:
-    print("TypeError:", error)
-swallowed = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", fector=0.3, patienc=10)
-print(swallowed.factor, swallowed.patience)
+# <details><summary>Hint 3: the model is not the best one</summary>
+#
+# The argument that puts the best epoch's weights back when training ends defaults to `False`.
+# </details>
+#
+# <details><summary>Hint 4: the file and the model are from different epochs</summary>
+#
+# Compare what `ModelCheckpoint` and `EarlyStopping` each watch.
+# </details>
+#
+# <details><summary>Solution (open it after you have tried)</summary>
+#
+# ```python
+# def team_answer():
+#     return [
+#         keras.callbacks.ModelCheckpoint(
+#             "checkpoints/{epoch:02d}.weights.h5",
+#             monitor="val_loss",
+#             save_best_only=True,
+#             save_weights_only=True,
+#         ),
+#         keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.3, patience=10, min_lr=1e-5),
+#         keras.callbacks.EarlyStopping(monitor="val_loss", patience=20, restore_best_weights=True),
+#     ]
+# ```
+#
+# 1. `min_lr=1e-2` is above the starting learning rate, 3e-3. Keras cuts only while the learning
+#    rate is above `min_lr`, so this callback silently never cuts. `min_lr` is a floor far below
+#    the start.
+# 2. `EarlyStopping`'s `patience=5` is smaller than `ReduceLROnPlateau`'s 10, so training stops at
+#    epoch 12, before the first cut would come at epoch 17. Equal patiences stop at the very epoch
+#    of the cut. It must be larger than 10; with 20, 10 epochs train at the lower rate.
+# 3. Without `restore_best_weights` the model keeps the weights of the epoch where it stopped.
+# 4. With `ModelCheckpoint` on `val_accuracy`, the file is from epoch 20, the best `val_accuracy`,
+#    and the model from epoch 7, the lowest `val_loss`. Only the same monitor makes them agree.
+# </details>
 
 # %% [markdown] lang="ko"
-# ## 문제 5. 예측하기: `patience=0`, `1`, `2`는 어디서 멈출까
-#
-# 이번에는 코드를 고치지 않고 숫자를 적습니다. `overfit` 기록에서 아래 세 `EarlyStopping`이 각각 몇
-# 번째 에포크에서 학습을 멈출지 예측하세요. 나머지 인자는 모두 기본값이고, 에포크 번호는 1부터
-# 셉니다. 위의 `val_loss` 표를 한 줄씩 따라가 보면 풀 수 있습니다.
-#
-# - `EarlyStopping(monitor="val_loss", patience=0)`
-# - `EarlyStopping(monitor="val_loss", patience=1)`
-# - `EarlyStopping(monitor="val_loss", patience=2)`
-#
-# 확인 셀은 틀린 예측에 정답 대신 "너무 이르다" 또는 "너무 늦다"만 알려 줍니다.
-
-# %% [markdown] lang="en"
-# ## Exercise 5. Predict: where do `patience=0`, `1` and `2` stop?
-#
-# No code to fix this time: write numbers. On the `overfit` recording, at which epoch does each of
-# these `EarlyStopping`s stop training? All other arguments are defaults; epochs count from 1.
-# Following the `val_loss` table above line by line is enough.
-#
-# - `EarlyStopping(monitor="val_loss", patience=0)`
-# - `EarlyStopping(monitor="val_loss", patience=1)`
-# - `EarlyStopping(monitor="val_loss", patience=2)`
-#
-# For a wrong guess the check says only "too early" or "too late", not the answer.
-
-# %%
-stop_with_patience_0 = 1
-stop_with_patience_1 = 2
-stop_with_patience_2 = 3
-
-# %%
-# NBVAL_IGNORE_OUTPUT
-exercises.check_prediction(stop_with_patience_0, stop_with_patience_1, stop_with_patience_2)
-
-# %% [markdown] lang="ko"
-# **풀이는 접혀 있습니다.** 직접 풀어 본 다음, 아래 셀 왼쪽을 눌러 펼쳐 보세요. 풀이는 예측 대신
-# 실제 Keras 콜백을 리플레이해서 답을 구합니다.
-
-# %% [markdown] lang="en"
-# **The solution is folded (hidden): click to the left of the next cell to open it**, after you
-# have tried yourself. Instead of predicting, it replays the real Keras callbacks to get the answer.
-
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
-# NBVAL_CHECK_OUTPUT
-stops = [
-    replay(overfit, [cbteach.EarlyStopping(monitor="val_loss", patience=patience)]).stopped_epoch
-    for patience in (0, 1, 2)
-]
-print(stops)
-exercises.check_prediction(*stops)
-
-# %% [markdown] lang="ko" jupyter={"source_hidden": true}
-# **해설.** 답은 5, 5, 9입니다. 에포크 1–4에서는 `val_loss`가 계속 나아집니다. 나아진 에포크에서는
-# 대기가 0으로 돌아가고, 그런 에포크에서는 절대 멈추지 않습니다. 에포크 5의 0.2413은 에포크
-# 4의 0.2245보다 나쁘므로 대기가 1이 되고, `patience`가 0이든 1이든 `wait >= patience`가 성립해
-# 에포크 5에서 멈춥니다. 그래서 `patience=0`은 "나빠지는 즉시 멈춤"이 아니라 `patience=1`과 똑같이
-# 동작합니다.
-#
-# `patience=2`이면 에포크 5에서는 대기 1로 버팁니다. 에포크 6(0.2186)과 7(0.2148)이 다시 나아져
-# 대기가 0이 되고, 에포크 8과 9에서 대기가 1, 2로 늘어 에포크 9에서 멈춥니다. 03 레슨에서 같은
-# 규칙을 직접 만든 곡선으로 확인합니다.
-
-# %% [markdown] lang="en" jupyter={"source_hidden": true}
-# **Why.** The answer is 5, 5, 9. Over epochs 1–4, `val_loss` keeps improving; an improving epoch
-# sets the wait back to 0 and never stops training. Epoch 5's 0.2413 is worse than epoch 4's
-# 0.2245, so the wait becomes 1, and with `patience` 0 or 1 alike, `wait >= patience` holds:
-# training stops at epoch 5. That is why `patience=0` does not mean "stop the moment it gets
-# worse" but behaves exactly like `patience=1`.
-#
-# With `patience=2`, epoch 5 only brings the wait to 1. Epochs 6 (0.2186) and 7 (0.2148) improve
-# again and set it back to 0; epochs 8 and 9 bring it to 1 and 2, and training stops at epoch 9.
-# Lesson 03 shows the same rule on hand-made curves.
-
-# %% [markdown] lang="ko"
-# ## 문제 6. 실제 학습: 내 손에 있는 모델이 정말 최고 기록의 모델인가
+# ## 문제 5. 실제 학습: 내 손에 있는 모델이 정말 최고 기록의 모델인가
 #
 # 마지막 문제는 실제로 학습합니다. 학습이 끝난 뒤 다음 두 가지가 모두 참이 되게 하세요.
 #
@@ -610,7 +491,7 @@ exercises.check_prediction(*stops)
 # `run-N` 폴더라서 앞서 시도한 파일과 섞이지 않습니다.
 
 # %% [markdown] lang="en"
-# ## Exercise 6. Real training: is the model in your hands really the best one?
+# ## Exercise 5. Real training: is the model in your hands really the best one?
 #
 # The last exercise trains for real. When training ends, both of these must be true:
 #
@@ -643,56 +524,62 @@ trained_answer = train(
 exercises.check_trained(trained_answer, data)
 
 # %% [markdown] lang="ko"
-# **풀이는 접혀 있습니다.** 직접 풀어 본 다음, 아래 셀 왼쪽을 눌러 펼쳐 보세요. 학습 결과는 컴퓨터마다
-# 조금씩 다르므로, 풀이 셀은 최종 판정 한 줄만 보여 주고 자세한 내용은 그다음 셀에서 보여 줍니다.
-
-# %% [markdown] lang="en"
-# **The solution is folded (hidden): click to the left of the next cell to open it**, after you
-# have tried yourself. Training results differ a little between computers, so the solution cell
-# prints only the final verdict; the cell after it shows the details.
-
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
-# NBVAL_IGNORE_OUTPUT
-solution_folder = workbook.output_folder("05_exercises")
-trained_solution = train(
-    [
-        cbteach.ModelCheckpoint(
-            str(solution_folder / "{epoch:02d}.weights.h5"),
-            monitor="val_loss",
-            save_best_only=True,
-            save_weights_only=True,
-        ),
-        cbteach.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True),
-    ],
-    data=data,
-    **plan.train_args,
-)
-
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
-# NBVAL_CHECK_OUTPUT
-solution_check = exercises.check_trained(trained_solution, data)
-print(solution_check.verdict)
-
-# %% jupyter={"source_hidden": true}
-# NBVAL_IGNORE_OUTPUT
-solution_check
-
-# %% [markdown] lang="ko" jupyter={"source_hidden": true}
-# **해설.** `restore_best_weights=True`가 없으면 모델에는 학습을 멈춘 에포크의 가중치가 남습니다.
+# <details><summary>풀이 (직접 풀어 본 뒤에 여세요)</summary>
+#
+# ```python
+# answer_folder = workbook.output_folder("05_exercises")
+# trained_answer = train(
+#     [
+#         cbteach.ModelCheckpoint(
+#             str(answer_folder / "{epoch:02d}.weights.h5"),
+#             monitor="val_loss",
+#             save_best_only=True,
+#             save_weights_only=True,
+#         ),
+#         cbteach.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True),
+#     ],
+#     data=data,
+#     **plan.train_args,
+# )
+# ```
+#
+# `restore_best_weights=True`가 없으면 모델에는 학습을 멈춘 에포크의 가중치가 남습니다.
 # `EarlyStopping`은 최고 기록이 나온 뒤 `patience` 에포크가 지나서 멈추므로, 그 모델을 검증 데이터로
 # 평가한 `val_loss`는 히스토리의 최고 기록보다 나쁩니다. 파일 쪽은 `save_best_only=True`가
 # 핵심입니다. `val_loss`가 나아질 때만 저장하므로 마지막 파일이 바로 최고 기록 에포크의 파일이고,
 # `EarlyStopping`이 복원한 에포크와 같습니다. 두 콜백이 같은 `monitor`를 지켜봐야 이 둘이
 # 맞아떨어집니다. `save_best_only=False`로 두면 마지막 파일은 학습을 멈춘 에포크의 것이라 메모리의
 # 모델과 다릅니다.
+# </details>
 
-# %% [markdown] lang="en" jupyter={"source_hidden": true}
-# **Why.** Without `restore_best_weights=True`, the model keeps the weights of the epoch where
-# training stopped. `EarlyStopping` stops `patience` epochs after the best one, so that model's
-# `val_loss` on the validation data is worse than the best in the history. For the file, `save_best_only=True` is the key: it saves only when `val_loss` improves,
-# so the last file is the best epoch's, the same epoch `EarlyStopping` restores. The two agree
-# only when both callbacks watch the same `monitor`. With `save_best_only=False` the last file
-# is the epoch where training stopped, which differs from the model in memory.
+# %% [markdown] lang="en"
+# <details><summary>Solution (open it after you have tried)</summary>
+#
+# ```python
+# answer_folder = workbook.output_folder("05_exercises")
+# trained_answer = train(
+#     [
+#         cbteach.ModelCheckpoint(
+#             str(answer_folder / "{epoch:02d}.weights.h5"),
+#             monitor="val_loss",
+#             save_best_only=True,
+#             save_weights_only=True,
+#         ),
+#         cbteach.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True),
+#     ],
+#     data=data,
+#     **plan.train_args,
+# )
+# ```
+#
+# Without `restore_best_weights=True`, the model keeps the weights of the epoch where training
+# stopped. `EarlyStopping` stops `patience` epochs after the best one, so that model's `val_loss`
+# on the validation data is worse than the best in the history. For the file, `save_best_only=True`
+# is the key: it saves only when `val_loss` improves, so the last file is the best epoch's, the
+# same epoch `EarlyStopping` restores. The two agree only when both callbacks watch the same
+# `monitor`. With `save_best_only=False` the last file is the epoch where training stopped, which
+# differs from the model in memory.
+# </details>
 
 # %% [markdown] lang="ko"
 # ## 정리: 세 콜백 한눈에 보기
@@ -702,7 +589,7 @@ solution_check
 # | 하는 일 | 모델이나 가중치를 파일로 저장 | 정체 구간(plateau)에서 학습률 × `factor` | 학습을 멈추고, 원하면 최고 기록 에포크의 가중치를 복원 |
 # | 기준 | `monitor`(기본값 `"val_loss"`), `mode` | 같음 | 같음 |
 # | 꼭 챙길 인자 | `filepath`(`{epoch}` 같은 자리 표시자(placeholder), `.keras` 또는 `.weights.h5`), `save_best_only`, `save_weights_only` | `factor`, `patience`, `min_lr`, `cooldown` | `patience`, `min_delta`, `restore_best_weights` |
-# | 이 워크북에서 본 함정 | `.hdf5` 이름은 거절, `{epoch}` 없으면 덮어쓰기 | 철자가 틀린 인자를 오류 없이 무시(Keras의 원래 클래스), `min_lr`이 없으면 바닥이 없음 | `patience=0`은 `patience=1`과 같음, `restore_best_weights`의 기본값은 `False` |
+# | 이 워크북에서 본 함정 | `.hdf5` 이름은 거절, `{epoch}` 없으면 덮어쓰기 | 철자가 틀린 인자를 오류 없이 무시(Keras의 원래 클래스), `min_lr`이 없으면 바닥이 없음, `min_lr`이 시작 학습률보다 크면 한 번도 낮추지 않음 | `patience=0`은 `patience=1`과 같음, `restore_best_weights`의 기본값은 `False` |
 # | 자세히 | 01 레슨 | 02 레슨 | 03 레슨 |
 #
 # 세 콜백을 함께 쓸 때는 `EarlyStopping`의 `patience`를 `ReduceLROnPlateau`보다 크게 잡고, 세 콜백이
@@ -718,7 +605,7 @@ solution_check
 # | What it does | saves the model or its weights to a file | on a plateau, multiplies the learning rate by `factor` | stops training and, if asked, restores the best epoch's weights |
 # | Judged by | `monitor` (default `"val_loss"`), `mode` | the same | the same |
 # | Arguments to get right | `filepath` (placeholders like `{epoch}`, `.keras` or `.weights.h5`), `save_best_only`, `save_weights_only` | `factor`, `patience`, `min_lr`, `cooldown` | `patience`, `min_delta`, `restore_best_weights` |
-# | Traps seen in this notebook | an `.hdf5` name is refused; without `{epoch}` files overwrite each other | misspelled arguments silently ignored (Keras' own class); no floor without `min_lr` | `patience=0` is the same as `patience=1`; `restore_best_weights` defaults to `False` |
+# | Traps seen in this workbook | an `.hdf5` name is refused; without `{epoch}` files overwrite each other | misspelled arguments silently ignored (Keras' own class); no floor without `min_lr`; a `min_lr` above the starting rate never cuts | `patience=0` is the same as `patience=1`; `restore_best_weights` defaults to `False` |
 # | More in | lesson 01 | lesson 02 | lesson 03 |
 #
 # When you use all three, give `EarlyStopping` a larger `patience` than `ReduceLROnPlateau`, and
@@ -746,7 +633,7 @@ for callback_class in (
 # - **01 ModelCheckpoint**: 파일 이름 서식, `monitor`와 `mode`, `save_best_only`, `save_weights_only`
 # - **02 ReduceLROnPlateau**: `factor`, `patience`, `min_delta`, `cooldown`, `min_lr`
 # - **03 EarlyStopping**: `patience`, `min_delta`, `restore_best_weights`, `baseline`, `start_from_epoch`
-# - **04 세 콜백 함께 쓰기**: 노트의 예제를 그대로 돌려 보고 고치기
+# - **04 세 콜백 함께 쓰기**: 노트의 예제를 직접 고치기, 두 `patience`의 순서, 모델과 파일에 남는 가중치
 
 # %% [markdown] lang="en"
 # This is the end of the workbook. If something is still unclear, go back to its lesson:
@@ -754,4 +641,4 @@ for callback_class in (
 # - **01 ModelCheckpoint**: file name formatting, `monitor` and `mode`, `save_best_only`, `save_weights_only`
 # - **02 ReduceLROnPlateau**: `factor`, `patience`, `min_delta`, `cooldown`, `min_lr`
 # - **03 EarlyStopping**: `patience`, `min_delta`, `restore_best_weights`, `baseline`, `start_from_epoch`
-# - **04 All three together**: the notes' example run as written, then fixed
+# - **04 All three together**: fixing the notes' example yourself, the order of the two `patience` values, the weights in the model and in the file

@@ -1,12 +1,16 @@
-"""The workbook as a learner uses it: JupyterLab in headless Chromium, Run All, the Playground.
+"""The workbook as a learner uses it: JupyterLab in headless Chromium, Run All, a prediction, the
+Playground.
 
-For two lessons (ko/03 EarlyStopping, en/02 ReduceLROnPlateau): open the notebook, run all
+For two core lessons (ko/03 EarlyStopping, en/02 ReduceLROnPlateau): open the notebook, run all
 cells from the Run menu, save it, and check that no cell failed except the ones that fail on
-purpose (tagged ``raises-exception``, with the committed error); then check that the
-Playground shows its sliders, buttons, plot and explanation; move the patience slider and
-check that the explanation becomes the one cbteach gives for the new patience and that the
-plot is redrawn; switch the language toggle and check every label and sentence changes
-language. Each step leaves a screenshot in the artifacts folder.
+purpose (tagged ``raises-exception``, with the committed error); then answer the lesson's
+prediction as a learner does: the unanswered cell says "write your prediction first", the
+learner types a wrong guess in place of ``...`` and runs the cell (✗ with the answer's
+direction), then the right one (✓), each line the one :func:`cbteach.predictions.check` gives;
+then check that the Playground shows its sliders, buttons, plot and explanation; move the
+patience slider and check that the explanation becomes the one cbteach gives for the new
+patience and that the plot is redrawn; switch the language toggle and check every label and
+sentence changes language. Each step leaves a screenshot in the artifacts folder.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from lab_page import NotebookPage, open_notebook, unexpected_errors
 from lab_server import close_session
 from playwright.sync_api import Locator, Page, expect
 
-from cbteach import i18n, recorded
+from cbteach import i18n, predictions, recorded
+from cbteach.judging import FAIL, PASS
 from cbteach.replay import replay
 from cbteach.summary import summarize
 from cbteach.widgets import DEFAULTS, build_callbacks
@@ -47,6 +52,8 @@ class Lesson:
     patience: str  # the patience control
     patience_to: int  # where the test moves it
     toggle: bool  # it shows the 한국어/English toggle
+    prediction: str  # the key of its first predictions.check(...) cell
+    guesses: tuple[object, ...]  # what the learner types in place of `...`, in order
     docs: bool = False  # its pictures go to docs/ (CBTEACH_E2E_DOCS=1)
 
     @property
@@ -71,6 +78,8 @@ LESSONS = (
         patience="es_patience",
         patience_to=2,
         toggle=True,
+        prediction="es_stop",
+        guesses=(7, 10),  # the best epoch (✗, too early), then Keras' stop (✓)
     ),
     Lesson(
         "en/02_reduce_lr_on_plateau.ipynb",
@@ -82,6 +91,8 @@ LESSONS = (
         patience="rlr_patience",
         patience_to=6,
         toggle=True,
+        prediction="rlr_first_cut",
+        guesses=(3, 31),  # the notes' reading of patience (✗), then Keras' cut (✓)
         docs=True,
     ),
 )
@@ -234,12 +245,54 @@ def check_outputs(notebook: NotebookPage, lesson: Lesson, folder: Path) -> None:
         for output in cell.get("outputs", [])
         if output["output_type"] == "error"
     )
-    assert errors > 0, f"{lesson.path}: none of its raises-exception cells failed"
+    failing = sum(
+        1
+        for cell in committed["cells"]
+        for output in cell.get("outputs", [])
+        if output["output_type"] == "error"
+    )
+    assert errors >= failing, f"{lesson.path}: {errors} cells failed on purpose, not {failing}"
     shown = notebook.error_outputs().count()
     assert shown == errors, (
         f"{lesson.path}: the page shows {shown} error outputs, the saved notebook {errors}:\n"
         f"{notebook.error_texts()}"
     )
+
+
+def shown_line(line: str) -> str:
+    """A ✓/✗/✎ line as the page shows it: rendered as Markdown, so without its backticks."""
+    return line.replace("`", "")
+
+
+def answer_prediction(notebook: NotebookPage, lesson: Lesson, steps: Steps) -> None:
+    """The prediction cell: unanswered it asks for a guess; each typed guess gets its verdict."""
+    page, key = notebook.page, lesson.prediction
+    cell = notebook.panel.locator(".jp-CodeCell").filter(has_text=f'predictions.check("{key}"')
+    expect(cell, f"the code cell that asks the prediction {key!r}").to_have_count(1)
+    cell.scroll_into_view_if_needed()
+    output = cell.locator(".jp-OutputArea-output")
+    unanswered = predictions.check(key, ..., lang=lesson.lang).lines[0]
+    assert unanswered.startswith(predictions.WRITE_FIRST)
+    expect(output, "the unanswered prediction's line").to_contain_text(shown_line(unanswered))
+    assert "Traceback" not in output.inner_text()
+    for guess in lesson.guesses:
+        editor = cell.locator(".cm-content")
+        editor.click()
+        page.keyboard.press("Control+End")  # the end of `predictions.check("key", ...)`
+        page.keyboard.press("ArrowLeft")  # before the closing parenthesis
+        written = editor.inner_text().rstrip().rsplit(", ", 1)[-1].removesuffix(")")
+        for _ in written:  # select what is written there: `...`, later the last guess
+            page.keyboard.press("Shift+ArrowLeft")
+        page.keyboard.type(str(guess))
+        expect(editor).to_contain_text(f'predictions.check("{key}", {guess})')
+        page.keyboard.press("Control+Enter")  # run this cell, stay on it
+        verdict = predictions.check(key, guess, lang=lesson.lang)
+        expect(output, f"the verdict on {guess}").to_contain_text(
+            shown_line(verdict.lines[0]), timeout=UI_TIMEOUT_MS
+        )
+        assert verdict.lines[0][0] == (PASS if verdict.ok else FAIL)
+        steps.shot(f"prediction-{guess}")
+    assert verdict.ok, f"the last guess, {lesson.guesses[-1]}, should be Keras' answer"
 
 
 def check_rendered(playground: Locator, lesson: Lesson) -> None:
@@ -315,6 +368,7 @@ def test_playground_in_jupyterlab(
         (steps.folder / "run-all-seconds.txt").write_text(f"{seconds:.1f}\n")
         steps.shot("ran-all")
         check_outputs(notebook, lesson, steps.folder)
+        answer_prediction(notebook, lesson, steps)
 
         playground = find_playground(notebook)
         check_rendered(playground, lesson)
