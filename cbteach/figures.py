@@ -7,7 +7,10 @@ pieces, kept here once:
 - :func:`use_korean_font`: Hangul on every figure, applied by the first figure drawn
   (importing this module changes no matplotlib setting);
 - :func:`use_pyplot` and :func:`new_figure`: figures made without pyplot unless asked;
-- :func:`figure_png`: any figure as PNG bytes;
+- :func:`figure_png`: any figure as PNG bytes; :class:`FrameCache`, which keeps a
+  figure's frame (axes, ticks, legends) drawn and redraws only its data, encoding with
+  :func:`encode_png`; and :class:`GlyphCachingCanvas`, the Agg canvas of cbteach's figures,
+  which rasterises each glyph once;
 - small drawing helpers (:func:`plain_log_axis`, :func:`vlines`, :func:`place_notes`);
 - what a figure reads of a run (:class:`RunView`) and asks of its events
   (:func:`auto_metric`, :func:`best_groups`).
@@ -21,17 +24,21 @@ from __future__ import annotations
 import importlib.util
 import io
 import math
+import struct
 import threading
 import warnings
+import zlib
+from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import matplotlib
 import numpy as np
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib import font_manager, ft2font
+from matplotlib.backends import backend_agg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogFormatter
 from matplotlib.transforms import ScaledTranslation
@@ -47,12 +54,18 @@ __all__ = [
     "CALLBACKS",
     "COLORS",
     "DRAWING",
+    "FRAME_MEMORY",
     "LEGEND_STYLE",
     "LR_COLOR",
     "SYMBOL_FONT",
+    "Band",
+    "FrameCache",
+    "GlyphCachingCanvas",
+    "GlyphCachingRenderer",
     "RunView",
     "auto_metric",
     "best_groups",
+    "encode_png",
     "figure_png",
     "metric_pair",
     "new_figure",
@@ -158,7 +171,8 @@ def new_figure(figsize: tuple[float, float], pyplot: bool | None = None, **kwarg
         **kwargs: passed on to the figure (``layout="constrained"``).
 
     Returns:
-        The figure, with an Agg canvas when it is not pyplot's.
+        The figure, with an Agg canvas that keeps rendered text (:class:`GlyphCachingCanvas`)
+        when it is not pyplot's.
 
     Example:
 
@@ -172,7 +186,7 @@ def new_figure(figsize: tuple[float, float], pyplot: bool | None = None, **kwarg
 
         return plt.figure(figsize=figsize, dpi=100, **kwargs)
     figure = Figure(figsize=figsize, dpi=100, **kwargs)
-    FigureCanvasAgg(figure)
+    GlyphCachingCanvas(figure)
     return figure
 
 
@@ -194,6 +208,371 @@ def figure_png(figure: Figure, dpi: float | None = None) -> bytes:
     return buffer.getvalue()
 
 
+def encode_png(pixels: np.ndarray, level: int = 1) -> bytes:
+    """RGBA pixels (a figure's Agg buffer) as PNG bytes: lossless, and fast to make.
+
+    Each row is stored as its difference from the row above (PNG's "Up" filter, one NumPy
+    subtraction for the whole image), then deflated at ``level``. A figure is mostly
+    white rows and straight lines, so that compresses about as well as Pillow's per-row
+    filter search, which costs several times as long.
+
+    Args:
+        pixels: an array of shape ``(height, width, 4)``, dtype uint8.
+        level: zlib's compression level, 0 (none) to 9. Defaults to 1 (shown, not archived).
+
+    Example:
+
+    >>> encode_png(np.full((2, 3, 4), 255, np.uint8)).startswith(b"\x89PNG")
+    True
+    """
+    height, width = pixels.shape[:2]
+    rows = np.empty((height, 1 + 4 * width), np.uint8)
+    rows[:, 0] = 2  # the Up filter on every row (the row above the first counts as zeros)
+    body = rows[:, 1:].reshape(height, width, 4)
+    body[0] = pixels[0]
+    np.subtract(pixels[1:], pixels[:-1], out=body[1:])
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            _png_chunk(b"IHDR", header),
+            _png_chunk(b"IDAT", zlib.compress(rows, level)),
+            _png_chunk(b"IEND", b""),
+        )
+    )
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+# ------------------------------------------------------------------ text drawn once
+# Most of what a figure costs is text: every tick label, legend entry and note is laid out
+# and rasterised glyph by glyph on every drawing, and a slider redraws the same "10", "20",
+# "val_loss (validation)" again and again. The renderer below keeps both: a string's layout
+# (which glyph of which font goes where), and each glyph's pixels, by glyph, size and where
+# it falls inside a pixel (FreeType's 1/64 steps). Putting a kept glyph back at its whole-
+# pixel offset gives the very pixels FreeType would render there, so nothing on the figure
+# changes. It needs matplotlib's per-glyph text drawing (3.11 and later); with an older
+# matplotlib it draws text as Agg always does.
+_GLYPH_API = all(
+    hasattr(cls, name)
+    for cls, name in (
+        (RendererAgg, "_draw_text_glyphs_and_boxes"),
+        (RendererAgg, "_prepare_font"),
+        (backend_agg, "get_hinting_flag"),
+        (backend_agg, "RenderMode"),
+        (ft2font.FT2Font, "_layout"),
+        (ft2font.FT2Font, "_render_glyph"),
+        (ft2font.FT2Font, "_set_transform"),
+    )
+)
+_TEXT_CACHE_LIMIT = 20_000  # entries of each kept kind; a few MiB at most
+
+
+# Kept per process, shared by every cbteach figure: layouts by string, font and size;
+# glyph pixels by glyph, size and place inside a pixel; font heights by font and size.
+_LAYOUTS: dict = {}
+_GLYPHS: dict = {}
+_HEIGHTS: dict = {}
+
+
+_FILES: dict = {}
+_GENERIC = ("serif", "sans-serif", "cursive", "fantasy", "monospace")
+
+
+def _font_files(prop) -> tuple:
+    """The font files ``prop`` draws with (``_find_fonts_by_props``), kept by its settings."""
+    families = tuple(prop.get_family())
+    generic = ()  # a generic family ("sans-serif") means what rcParams lists for it now
+    if set(families) & font_manager.font_family_aliases:
+        generic = tuple(tuple(matplotlib.rcParams[f"font.{name}"]) for name in _GENERIC)
+    key = (
+        families,
+        generic,
+        prop.get_style(),
+        prop.get_variant(),
+        prop.get_weight(),
+        prop.get_stretch(),
+        prop.get_file(),
+        prop.get_size_in_points(),
+    )
+    files = _FILES.get(key)
+    if files is None:
+        files = tuple(font_manager.fontManager._find_fonts_by_props(prop))
+        _remember(_FILES, key, files)
+    return files
+
+
+def _remember(table: dict, key, value):
+    """``table[key] = value``, emptying ``table`` first when it is full."""
+    if len(table) >= _TEXT_CACHE_LIMIT:
+        table.clear()
+    table[key] = value
+    return value
+
+
+class GlyphCachingRenderer(RendererAgg):
+    """Matplotlib's Agg renderer, keeping each string's layout and each glyph's pixels.
+
+    It draws the same pixels as :class:`~matplotlib.backends.backend_agg.RendererAgg`;
+    :class:`GlyphCachingCanvas` hands it out. Mathtext and TeX are drawn as Agg draws them.
+    """
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        """Draw ``s`` from kept layouts and glyphs (Agg's own arguments and pixels)."""
+        if ismath or not _GLYPH_API:
+            return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        features = mtext.get_fontfeatures() if mtext is not None else None
+        language = mtext.get_language() if mtext is not None else None
+        flags = backend_agg.get_hinting_flag()
+        size = prop.get_size_in_points()
+        files = _font_files(prop)
+        key = (s, files, size, self.dpi, flags, tuple(features or ()), language)
+        items = _LAYOUTS.get(key)
+        if items is None:
+            font = self._prepare_font(prop)
+            laid = font._layout(s, flags=flags, features=features, language=language)
+            items = [(item.ft_object, item.glyph_index, item.x, item.y) for item in laid]
+            _remember(_LAYOUTS, key, items)
+        self._draw_glyphs(gc, x, y, angle, size, flags, items)
+        return None
+
+    def _draw_glyphs(self, gc, x, y, angle, size, flags, items) -> None:
+        """What ``_draw_text_glyphs_and_boxes`` does for plain text, with kept glyphs."""
+        cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+        antialiased = gc.get_antialiased()
+        mode = backend_agg.RenderMode.NORMAL if antialiased else backend_agg.RenderMode.MONO
+        height = int(self.height)
+        for font, glyph, dx, dy in items:
+            # where FreeType puts the glyph, in 1/64 pixel (its y upwards)
+            tx = round(0x40 * (x + dx * cos - dy * sin))
+            ty = round(0x40 * (self.height - y + dx * sin + dy * cos))
+            key = (font.fname, size, self.dpi, glyph, angle, tx & 63, ty & 63, antialiased, flags)
+            kept = _GLYPHS.get(key)
+            if kept is None:
+                font.set_size(size, self.dpi)
+                matrix = (0x10000 * np.array([[cos, -sin], [sin, cos]])).round().astype(int)
+                font._set_transform(matrix, [tx & 63, ty & 63])  # inside one pixel
+                bitmap = font._render_glyph(glyph, flags, mode)
+                buffer = bitmap.buffer if antialiased else bitmap.buffer * 0xFF
+                kept = _remember(_GLYPHS, key, (buffer, bitmap.left, bitmap.top))
+            buffer, left, top = kept
+            bottom = height - (top + (ty >> 6)) + buffer.shape[0]
+            self._renderer.draw_text_image(buffer, left + (tx >> 6), bottom, 0, gc)
+
+    def _get_font_height_metrics(self, prop):
+        """A font's ascent, descent and line gap in pixels, as ``Text`` measures them, kept."""
+        files = _font_files(prop)
+        key = (files, prop.get_size_in_points(), self.dpi)
+        kept = _HEIGHTS.get(key)
+        if kept is None:
+            kept = _remember(_HEIGHTS, key, _font_height_metrics(prop, self.dpi))
+        return kept
+
+
+def _font_height_metrics(prop, dpi: float) -> tuple:
+    """``Text._get_layout``'s reading of the font tables (None, None, None: measure instead)."""
+    font = font_manager.get_font(list(_font_files(prop)))
+    for table_name, gap, ascent, descent in (
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ):
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        scale = prop.get_size_in_points() * dpi / 72 / font.get_sfnt_table("head")["unitsPerEm"]
+        return table[ascent] * scale, -table[descent] * scale, table[gap] * scale
+    return None, None, None
+
+
+class GlyphCachingCanvas(FigureCanvasAgg):
+    """An Agg canvas whose renderer keeps text layouts and glyphs (:class:`GlyphCachingRenderer`).
+
+    The pixels are Agg's own; text that was drawn before costs a copy, not a rasterisation.
+    :func:`new_figure` gives every figure made without pyplot one.
+
+    Example:
+
+    >>> figure = Figure((2, 1))
+    >>> type(GlyphCachingCanvas(figure).get_renderer()).__name__
+    'GlyphCachingRenderer'
+    """
+
+    def get_renderer(self):
+        """Agg's renderer for this size and dpi, made a :class:`GlyphCachingRenderer`."""
+        renderer = super().get_renderer()
+        if type(renderer) is RendererAgg:  # made by Agg's own get_renderer: adds no state
+            renderer.__class__ = GlyphCachingRenderer
+        return renderer
+
+
+@dataclass(frozen=True)
+class Band:
+    """A rectangle of a figure whose frame :class:`FrameCache` keeps drawn.
+
+    Args:
+        name: the band's name (its saved drawings are kept under it).
+        bottom: its lower edge, as a fraction of the figure's height (0 at the bottom).
+        top: its upper edge, likewise.
+        artists: what it draws once per ``key``: axes (with their ticks and grid, without
+            the figure's data) and figure texts such as the title.
+        key: anything hashable that changes whenever those artists would look different
+            (limits, scales, labels, legend entries, position).
+        left: its left edge, as a fraction of the figure's width. Defaults to 0.
+        right: its right edge, likewise. Defaults to 1.
+        hidden: artists left out while this band draws (drawn by a band of their own, such
+            as an axes' legend). Defaults to none.
+
+    Example:
+
+    >>> Band("curves", 0.5, 1.0, (), key=((0.5, 40.5), "loss"))  # doctest: +ELLIPSIS
+    Band(name='curves', bottom=0.5, top=1.0, artists=(), key=((0.5, 40.5), 'loss'), ...)
+    """
+
+    name: str
+    bottom: float
+    top: float
+    artists: tuple = ()
+    key: object = None
+    left: float = 0.0
+    right: float = 1.0
+    hidden: tuple = ()
+
+
+#: How many bytes of older frames a :class:`FrameCache` keeps (deflated), by default: a
+#: three-panel Timeline's frames deflate to about 0.2 MiB, so hundreds of them.
+FRAME_MEMORY = 16 * 2**20
+
+
+@dataclass
+class FrameCache:
+    """PNG bytes of a figure whose frame rarely changes and whose data changes often.
+
+    A slider moves the data (curves, markers, notes) far more often than it moves the
+    frame (the axes, their ticks and tick labels, the legends, the title), and the frame
+    is most of what matplotlib spends its time drawing. So each :class:`Band` of the figure
+    is drawn without the data once per ``key`` and kept as pixels; :meth:`png` puts the
+    kept pixels back, draws only the data over them, and encodes the PNG
+    (:func:`encode_png`). Data is drawn above the whole frame (over a spine, never under a
+    grid line); nothing else changes.
+
+    A band keeps the drawings of its last several keys, not only the last one (a slider
+    moved back finds its frame drawn): the newest as pixels, older ones deflated (a frame
+    is mostly white: 2 MiB become about 70 KiB), the least recently shown dropped beyond
+    ``memory`` bytes.
+
+    A canvas that is not Agg's, or another ``dpi``, gets a plain full drawing
+    (:func:`figure_png`).
+
+    Args:
+        figure: the figure to draw.
+        memory: the most bytes of deflated frames kept. Defaults to ``FRAME_MEMORY``
+            (16 MiB).
+
+    Example:
+
+    >>> figure = new_figure((4, 3))
+    >>> ax = figure.add_subplot()
+    >>> line, = ax.plot([1, 2, 3])
+    >>> frames = FrameCache(figure)
+    >>> band = Band("all", 0.0, 1.0, (ax,), key=ax.get_ylim())
+    >>> frames.png([band], [line]).startswith(b"\\x89PNG")
+    True
+    """
+
+    figure: Figure
+    memory: int = FRAME_MEMORY
+    _shown: dict = field(default_factory=dict, repr=False)  # band name -> (key, pixels)
+    _kept: OrderedDict = field(default_factory=OrderedDict, repr=False)  # (name, key) -> bytes
+
+    def png(self, bands: Sequence[Band], data: Sequence, dpi: float | None = None) -> bytes:
+        """Draw the bands' frames (kept ones put back), then ``data`` on top; PNG bytes.
+
+        Args:
+            bands: the rectangles of the figure, which together cover it.
+            data: the artists drawn on every call, in drawing order; hidden ones are
+                skipped.
+            dpi: the resolution. Defaults to the figure's own; any other draws it all.
+
+        Example:
+
+        ```python
+        png = frames.png(bands, [line, stop_note])
+        ```
+        """
+        canvas = self.figure.canvas
+        if (dpi is not None and dpi != self.figure.dpi) or not isinstance(canvas, FigureCanvasAgg):
+            return figure_png(self.figure, dpi)
+        with DRAWING:  # matplotlib is not thread-safe
+            renderer = canvas.get_renderer()
+            pixels = np.asarray(renderer.buffer_rgba())
+            shown = [artist for artist in data if artist.get_visible()]
+            self._frames(bands, shown, renderer, pixels)
+            for artist in shown:
+                artist.draw(renderer)
+            self.figure.stale = False
+            return encode_png(pixels)
+
+    def _frames(self, bands: Sequence[Band], shown: list, renderer, pixels) -> None:
+        """Each band's frame: its kept pixels when its key was drawn before, else drawn anew."""
+        height, width = pixels.shape[:2]
+        background = np.asarray(matplotlib.colors.to_rgba_array(self.figure.get_facecolor()))
+        for artist in shown:  # the data stays out of the frame
+            artist.set_visible(False)
+        try:
+            stale = []
+            for band in bands:
+                area = (
+                    slice(round(height * (1 - band.top)), round(height * (1 - band.bottom))),
+                    slice(round(width * band.left), round(width * band.right)),
+                )
+                key = (band.key, tuple((edge.start, edge.stop) for edge in area))
+                if self._put_back(band.name, key, pixels, area):
+                    continue
+                pixels[area] = np.round(background[0] * 255).astype(np.uint8)
+                for artist in band.hidden:
+                    artist.set_visible(False)
+                try:
+                    for artist in band.artists:
+                        artist.draw(renderer)
+                finally:
+                    for artist in band.hidden:
+                        artist.set_visible(True)
+                stale.append((band.name, key, area))
+            for name, key, area in stale:
+                self._keep(name, key, pixels[area].copy())
+        finally:
+            for artist in shown:
+                artist.set_visible(True)
+
+    def _put_back(self, name: str, key, pixels, area) -> bool:
+        """Copy the kept drawing of band ``name`` at ``key`` into ``pixels``, if there is one."""
+        shown = self._shown.get(name)
+        if shown is not None and shown[0] == key:
+            pixels[area] = shown[1]
+            return True
+        packed = self._kept.get((name, key))
+        if packed is None:
+            return False
+        self._kept.move_to_end((name, key))
+        drawn = np.frombuffer(zlib.decompress(packed), np.uint8).reshape(pixels[area].shape)
+        pixels[area] = drawn
+        self._keep(name, key, drawn.copy())
+        return True
+
+    def _keep(self, name: str, key, drawn: np.ndarray) -> None:
+        """``drawn`` becomes band ``name``'s shown frame; the one it replaces is deflated."""
+        previous = self._shown.get(name)
+        self._shown[name] = (key, drawn)
+        if previous is None or previous[0] == key or (name, previous[0]) in self._kept:
+            return
+        self._kept[(name, previous[0])] = zlib.compress(previous[1], 1)
+        total = sum(map(len, self._kept.values()))
+        while total > self.memory and len(self._kept) > 1:
+            total -= len(self._kept.popitem(last=False)[1])
+
+
 # ------------------------------------------------------------------ small drawing helpers
 class _PlainLogFormatter(LogFormatter):
     """Log-axis labels as plain numbers ("0.001", "0.0003"), without mathtext.
@@ -206,11 +585,14 @@ class _PlainLogFormatter(LogFormatter):
         return f"{x:g}" if super().__call__(x, pos) else ""
 
 
-def plain_log_axis(ax) -> None:
+def plain_log_axis(ax, minor_thresholds: tuple[float, float] = (2, 0.5)) -> None:
     """Give ``ax`` a log y axis labelled with plain numbers ("0.001"), not mathtext.
 
     Args:
         ax: the matplotlib axes whose y axis becomes logarithmic.
+        minor_thresholds: when the minor ticks get labels, as matplotlib's
+            ``LogFormatter`` takes it: none above the first number of decades shown,
+            some above the second, all below. Defaults to ``(2, 0.5)``.
 
     Example:
 
@@ -221,7 +603,7 @@ def plain_log_axis(ax) -> None:
     """
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(_PlainLogFormatter())
-    ax.yaxis.set_minor_formatter(_PlainLogFormatter(minor_thresholds=(2, 0.5)))
+    ax.yaxis.set_minor_formatter(_PlainLogFormatter(minor_thresholds=minor_thresholds))
 
 
 def to_float(x) -> float:

@@ -61,6 +61,7 @@ SAMPLES: dict[str, object] = {
     "error": "ValueError",
     "es": 20,
     "example": "EarlyStopping(patience=10)",
+    "exercise": "05/ex4",
     "expected": "val_loss",
     "factor": 0.1,
     "filepath": "weights.{epoch:02d}-{val_loss:.2f}.hdf5",
@@ -78,6 +79,7 @@ SAMPLES: dict[str, object] = {
     "kind": "EarlyStopping",
     "label": "EarlyStopping(patience=5)",
     "last": 4,
+    "learner": "learner07",
     "learning_rate": 0.003,
     "limit": 12,
     "line": 17,
@@ -164,6 +166,7 @@ OVERRIDES: dict[str, dict[str, object]] = {
         "names": "keras>=3.15,<3.16, koreanize-matplotlib>=0.1.1,<0.2",
         "path": "/tmp/cbteach-colab-pip.log",
     },
+    "colab.unreachable": {"source": "OWNER/cbteach@v0.1.0"},
     "lessons.missing": {"where": "site-packages/cbteach/lessons"},
     "lessons.bad_lang": {"got": "'kr'", "choices": "ko, en, both"},
     "lessons.kept": {
@@ -209,18 +212,7 @@ OVERRIDES: dict[str, dict[str, object]] = {
     "predictions.wrong": {"guess": 8, "answer": 10},
     "predictions.rlr_second_lr_why": {"start": "1.0e-03", "first": "5.0e-04", "answer": "2.5e-04"},
     "predictions.es_stop_why": {"best_epoch": 7, "answer": 10},
-    "plots.title_named": {"name": "overfit"},
-    "plots.table_cut": {"wait": 3, "patience": 3},
-    "plots.table_stopped": {"wait": 3, "patience": 3},
-    "plots.table_at_min_lr": {"wait": 5, "patience": 3, "lr_after": "1.0e-05"},
-    "plots.wait_beyond_legend": {"wait": 12},
-    "plots.curve_train": {"name": "loss"},
-    "plots.curve_val": {"name": "val_loss"},
-    "plots.best_so_far_of": {"callbacks": "EarlyStopping, ModelCheckpoint"},
-    "plots.wait_legend": {"callback": "EarlyStopping"},
-    "plots.stop_note": {"epoch": 27},
-    "plots.compare_stopped": {"epoch": 12},
-    "plots.compare_ran_all": {"epochs": 100},
+    "predictions.hook_epochs_why": {"count": 3, "answer": "[0, 1, 2]"},
     "training.retrainer_fixed": {"names": "learning_rate"},
     "validation.monitor_not_text": {"monitor": "0.2"},
     "validation.val_at_batches": {
@@ -405,6 +397,41 @@ def _replays() -> list[Run]:
     return runs
 
 
+def _figures(runs: list[Run], lang: str) -> None:
+    """Draw the runs as a learner sees them, so the ``plots`` labels carry their values.
+
+    One Timeline shows each run in turn (its title, legend entries, notes and the file on
+    disk), two callbacks whose best-so-far lines part, runs without callbacks (the lowest
+    epoch), and the replays that saved files again as a real run has them (timed: the file is
+    on disk); each run's decision table; the learning-rate plot; and overfit's EarlyStopping
+    replays side by side, unnamed (``run 1``).
+    """
+    import dataclasses
+
+    from cbteach import recorded
+    from cbteach.callbacks import EarlyStopping as ES
+    from cbteach.callbacks import ModelCheckpoint as MC
+    from cbteach.plots import plot_compare, plot_lr
+    from cbteach.replay import replay
+    from cbteach.timeline import Timeline
+
+    overfit = recorded.load("overfit")
+    disagree = [MC("ckpt/best.keras", save_best_only=True), ES(patience=3, min_delta=0.02)]
+    drawn = [*runs, _attempt(replay, overfit, disagree), overfit, _curve([0.5, 0.4], name="")]
+    trained = [  # the same replays as a real run would have them: timed, files written
+        dataclasses.replace(run, epoch_times=[1.0] * run.epochs) for run in runs if run.saves
+    ]
+    timeline = Timeline(lang=lang)
+    for run in [*drawn, *trained]:
+        if run is not None:
+            _attempt(timeline.update, run)
+            _attempt(run.events.explain_table, lang)
+    _attempt(plot_lr, runs[0] if runs else None, lang)
+    compared = [_attempt(replay, overfit, [ES(patience=p)]) for p in (3, 200)]
+    compared = [dataclasses.replace(run, name="") for run in compared if run is not None]
+    _attempt(plot_compare, [*compared, *runs[1:2]], lang=lang)
+
+
 def _exercises(lang: str) -> None:
     """Judge right and wrong answers to the exercises, so their lines carry real values."""
     import keras
@@ -467,10 +494,44 @@ def _exercises(lang: str) -> None:
             ],
         ),
     ]
+    answers += [(ex.check_team, team) for team in _teams()]
     for check, answer in answers:
         _attempt(check, answer, lang=lang)
     for guesses in ((5, 5, 9), (4, 6, 9), (5, 5, "nine"), (5, 5)):
         _attempt(ex.check_prediction, *guesses, lang=lang)
+
+
+def _teams() -> list:
+    """Exercise 4's colleague's callbacks, from the starter to the repair, one fix at a time."""
+    import keras
+
+    k = keras.callbacks
+
+    def team(mc="val_accuracy", min_lr=1e-2, es=5, restore=False, rlr=10, best_only=True):
+        return lambda: [
+            k.ModelCheckpoint(
+                "checkpoints/{epoch:02d}.weights.h5",
+                monitor=mc,
+                save_best_only=best_only,
+                save_weights_only=True,
+            ),
+            k.ReduceLROnPlateau(factor=0.3, patience=rlr, min_lr=min_lr),
+            k.EarlyStopping(patience=es, restore_best_weights=restore),
+        ]
+
+    repaired = {"mc": "val_loss", "min_lr": 1e-5, "es": 20, "restore": True}
+    return [
+        team(),
+        team(min_lr=1e-5),
+        team(min_lr=1e-5, es=10),
+        team(min_lr=1e-5, es=20),
+        team(min_lr=1e-5, es=20, restore=True),
+        team(min_lr=1e-5, es=12, restore=True),
+        team(**repaired),
+        team(**{**repaired, "best_only": False}),
+        team(**{**repaired, "es": 200}),
+        team(**{**repaired, "rlr": 200}),
+    ]
 
 
 def _refusals() -> None:
@@ -554,13 +615,15 @@ def observed(lang: str) -> dict[str, dict[str, object]]:
         i18n.set_language(lang)
         with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for run in _replays():
+            runs = _replays()
+            for run in runs:
                 for event in run.events:
                     _attempt(event.explain, lang)
                 _attempt(summary.summarize, run, lang)
                 _attempt(outcome.why_it_stopped, run, lang)
                 _attempt(outcome.why_it_stopped, run, lang, running=True)
             _attempt(summary.summarize, _curve([0.5, 0.4]), lang, test_accuracy=0.9712)
+            _figures(runs, lang)
             _exercises(lang)
             _refusals()
     finally:

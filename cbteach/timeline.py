@@ -1,6 +1,7 @@
 """The Timeline: the story of one run, epoch by epoch, in panels that share the epoch axis.
 
-The figure and its artists are built once; :meth:`Timeline.update` only moves them, so a
+The figure and its artists are built once; :meth:`Timeline.update` only moves them, and
+:meth:`Timeline.to_png` redraws only the data over a kept frame (:class:`FrameCache`), so a
 widget slider can redraw it many times a second:
 
 >>> timeline = Timeline(run, lang="ko")      # doctest: +SKIP
@@ -9,7 +10,9 @@ widget slider can redraw it many times a second:
 
 The figure is drawn in layers, listed once in ``_LAYERS``: the curves, the best-so-far
 lines, the saves and the restored epoch, the learning-rate cuts, the stop, the learning
-rate and the wait counters. A layer is one row of that table (the artists it owns and its
+rate and the wait counters. A panel shows only when the run has something for it: the
+learning rate with a ReduceLROnPlateau (or a learning rate that changed), the wait counters
+with an EarlyStopping or a ReduceLROnPlateau. A layer is one row of that table (the artists it owns and its
 legend entries, in order), one ``_build_<layer>`` method (its artists, made once) and one
 ``_show_<layer>`` method (their data, text and visibility, set on every update).
 
@@ -20,11 +23,14 @@ from the run's :class:`~cbteach.events.EventLog` (``decisions``, ``cooldown_epoc
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
@@ -35,18 +41,26 @@ from cbteach.figures import (
     CALLBACKS,
     COLORS,
     LEGEND_STYLE,
+    Band,
+    FrameCache,
     RunView,
     best_groups,
-    figure_png,
     metric_pair,
     new_figure,
-    place_notes,
     plain_log_axis,
     side_of,
     to_float,
     use_korean_font,
 )
-from cbteach.layers import CURVE_COLORS, CURVES, OUTCOME_INCHES, Layers, span
+from cbteach.layers import (
+    CURVE_COLORS,
+    CURVES,
+    OUTCOME_INCHES,
+    Layers,
+    has_lr,
+    on_disk_label,
+    waits,
+)
 
 if TYPE_CHECKING:
     from cbteach.run import Run
@@ -60,6 +74,49 @@ _BEST_COLOR = "#333333"
 _LOSSES = ("loss", "val_loss", "after:loss", "after:val_loss")  # the curves on the loss axis
 _SUFFIX = {"loss": "", "metric": "@metric"}  # the left y axis (losses) and its twin (metrics)
 _CENTER = {"ha": "center", "va": "center", "color": "#777777", "fontsize": 10}
+# The layout, in inches: each panel's height, the gap between panels, the margins (the title
+# above; the epoch axis below, then the "Why did it stop?" panel; the legends on the right).
+_WIDTH = 11.0
+_INCHES = {"curves": 3.7, "lr": 1.3, "wait": 1.6}
+_GAP, _TOP, _BOTTOM, _LEFT, _RIGHT = 0.25, 0.75, 0.6, 0.95, 3.2
+_LEGEND_CHARS = 46  # Latin characters a legend line holds in _RIGHT inches
+# How far right of its panel a legend starts, as a fraction of the panel's width: further
+# with the metric's twin axis, whose tick labels and label stand between.
+_LEGEND_GAP = {False: 0.02, True: 0.1}
+
+
+def _wrap(text: str, width: float) -> str:
+    """``text`` in lines of at most ``width`` Latin characters (a Hangul syllable counts 1.8)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        wide = sum(1.8 if ord(ch) >= 0x1100 else 1.0 for ch in word)
+        if lines and lines[-1][1] + 1 + wide <= width:
+            lines[-1] = (f"{lines[-1][0]} {word}", lines[-1][1] + 1 + wide)
+        else:
+            lines.append((word, wide))
+    return "\n".join(line for line, _ in lines)
+
+
+def _height(panels) -> float:
+    """The figure's height for ``panels``, in inches."""
+    inner = sum(_INCHES[name] for name in panels) + _GAP * (len(panels) - 1)
+    return _TOP + inner + _BOTTOM + OUTCOME_INCHES
+
+
+def _frame_key(artist) -> tuple:
+    """What the frame of an axes (or the title) looks like: a kept drawing of it is good
+    while this stays the same."""
+    if not isinstance(artist, Axes):
+        return (artist.get_visible(), artist.get_text())
+    return (
+        artist.get_visible(),
+        artist.get_position().bounds,
+        artist.get_xlim(),
+        artist.get_ylim(),
+        artist.get_yscale(),
+        artist.get_xlabel(),
+        artist.get_ylabel(),
+    )
 
 
 # ------------------------------------------------------------------ the layers, in one table
@@ -80,36 +137,52 @@ def _both(key: str) -> tuple[str, ...]:
 
 _BEST = tuple(f"best:{cb}{suffix}" for suffix in _SUFFIX.values() for cb in CALLBACKS)
 _WAIT = tuple(f"{kind}:{cb}" for cb in _WAITING for kind in ("wait", "patience"))
+_PATIENCE_NOTES = tuple(f"patience_note:{cb}" for cb in _WAITING)
 _CURVES = CURVES
-_MARKS = (*_both("saves"), *_both("restored"))
+_MARKS = (*_both("saves"), *_both("on_disk"), *_both("restored"))
 _AFTER = tuple(f"after:{name}" for name in _CURVES)
 _LAYERS = (
-    _Layer("curves", (*_CURVES, "no_history"), _CURVES),
+    _Layer("curves", (*_CURVES, "no_history", "lowest"), (*_CURVES, "lowest")),
     _Layer("after", (*_AFTER, "later_best"), ("after:val_loss", "later_best")),
     _Layer("best", _BEST, _BEST),
-    _Layer("marks", (*_MARKS, *_both("restored_note")), _MARKS),
+    _Layer("marks", _MARKS, _MARKS),
     _Layer("lr_cuts", ("lr_cuts", "lr_cut_marks"), ("lr_cuts",)),
     _Layer("stop", ("stop", "stop@lr", "stop@wait", "stop_note", "stop_mark"), ("stop",)),
     _Layer("lr", ("lr", "no_lr")),
     _Layer("outcome", ("outcome_title", "outcome"), panel="figure"),
-    _Layer("wait", (*_WAIT, "cooldown", "no_wait"), (*_WAIT, "cooldown"), panel="wait"),
+    _Layer(
+        "wait",
+        (*_WAIT, *_PATIENCE_NOTES, "wait_beyond", "cooldown"),
+        (*_WAIT, "wait_beyond", "cooldown"),
+        "wait",
+    ),
 )
 
 
 class Timeline(Layers):
-    """The story of one run in two or three panels sharing the epoch axis.
+    """The story of one run in one to three panels sharing the epoch axis.
 
     1. *curves*: ``loss``/``val_loss`` (and, on a twin y axis, the monitored metric when
        it is not a loss, or ``metric``), each callback's best-so-far line, ModelCheckpoint
-       saves, ReduceLROnPlateau cuts, EarlyStopping's stop and the restored epoch;
-    2. *lr*: the learning rate in effect during each epoch (``run.lrs``), log scale;
-    3. *wait* (``show_wait``): EarlyStopping's and ReduceLROnPlateau's wait counters
-       climbing to their patience, with the epochs ReduceLROnPlateau did not count
-       (cooling down) shaded.
+       saves and the epoch the file on disk holds, ReduceLROnPlateau cuts, EarlyStopping's
+       stop and the restored epoch; without a callback watching ``val_loss``, its lowest
+       epoch (the bottom of the U);
+    2. *lr*, only with a ReduceLROnPlateau or a changing learning rate: the learning rate
+       in effect during each epoch (``run.lrs``), log scale, each cut's new value beside it;
+    3. *wait*, only with an EarlyStopping or a ReduceLROnPlateau (and ``show_wait``): each
+       wait counter climbing to its patience, touching it at a cut or a stop before the
+       reset, with the epochs ReduceLROnPlateau did not count (cooling down) shaded. The
+       axis ends just above the largest patience; a wait that keeps growing at ``min_lr``
+       leaves it, marked ▲ along the top.
+
+    The epoch axis ends a few epochs after the last epoch the run trained: a replay's
+    recorded epochs after its stop show faded, cut short. ``panels`` names the panels shown,
+    top to bottom; the figure's height follows them unless ``figsize`` is given.
 
     The figure and its artists are made once; :meth:`update` and :meth:`set_language`
-    only change their data, text and visibility. Artists are reachable by name in
-    ``artists`` (e.g. ``artists["stop"]``, ``artists["saves"]``, ``artists["lr"]``).
+    only change their data, text and visibility, and :meth:`to_png` redraws only the data
+    over the kept frame. Artists are reachable by name in ``artists`` (e.g.
+    ``artists["stop"]``, ``artists["saves"]``, ``artists["lr"]``).
 
     Args:
         run: the :class:`~cbteach.run.Run` to show; None draws an empty figure that a
@@ -118,8 +191,9 @@ class Timeline(Layers):
         metric: the metric on the twin y axis (``"val_accuracy"``). Defaults to the first
             monitored quantity that is not a loss.
         show_wait: whether to add the wait-counter panel. Defaults to True.
-        figsize: the size in inches. Defaults to ``(11, 8)``, or ``(11, 6)`` without the
-            wait panel.
+        figsize: the size in inches, kept whatever the panels. Defaults to 11 inches wide
+            and as tall as the panels shown need (about 6 inches with one panel, 9.4
+            with three).
         pyplot: draw on a pyplot figure; None does as :func:`use_pyplot` says. Defaults
             to False, so the Playground's figure never pops up by itself.
 
@@ -148,23 +222,11 @@ class Timeline(Layers):
         self.show_wait = bool(show_wait)
         self.run: Run | None = None
         self.running = False
-        if figsize is None:
-            figsize = (11.0, 9.1) if self.show_wait else (11.0, 7.1)
-        self.figure = new_figure(figsize, pyplot)
-        ratios = [3.0, 1.3, 1.3] if self.show_wait else [3.0, 1.3]
-        panels = self.figure.subplots(
-            len(ratios), 1, sharex=True, gridspec_kw={"height_ratios": ratios}
-        )
-        # Fixed margins, in inches (a layout engine would re-run on every redraw): room for
-        # the y labels on the left, the twin axis and the legends on the right.
-        width, height = figsize
-        self.figure.subplots_adjust(
-            left=min(0.95 / width, 0.2),
-            right=max(1 - 3.2 / width, 0.55),
-            top=1 - min(0.75 / height, 0.2),
-            bottom=min((0.6 + OUTCOME_INCHES) / height, 0.3),
-            hspace=0.12,
-        )
+        self.panels: tuple[str, ...] = ()  # the panels shown, top to bottom
+        self._figsize = figsize  # None: the height follows the panels shown
+        names = ("curves", "lr", "wait") if self.show_wait else ("curves", "lr")
+        self.figure = new_figure(figsize or (_WIDTH, _height(names)), pyplot)
+        panels = self.figure.subplots(len(names), 1, sharex=True)
         self.axes = {"curves": panels[0], "metric": panels[0].twinx(), "lr": panels[1]}
         for ax in (*panels, self.axes["metric"]):
             ax.set_facecolor("white")  # readable in a dark JupyterLab theme too
@@ -175,6 +237,10 @@ class Timeline(Layers):
             self.axes["wait"] = panels[2]
         self.artists: dict[str, object] = {}
         self.lr_cut_notes: list = []
+        self._frames = FrameCache(self.figure)
+        self._legend_keys: dict[str, tuple] = {}
+        self._end = 1  # the last epoch on the x axis
+        self._found = None  # what a replay's recorded epochs after the stop held
         self._build()
         self.update(run)
 
@@ -222,6 +288,8 @@ class Timeline(Layers):
         self._line("metric", twin, color=_METRIC_TRAIN_COLOR, lw=1.3, ls="--", alpha=0.85)
         self._line("val_metric", twin, color=_METRIC_VAL_COLOR, lw=1.8, marker="s", ms=3)
         self._centered_note("no_history", curves)
+        lowest = {"ms": 13, "mfc": "none", "mec": _BEST_COLOR, "mew": 2.0, "zorder": 5}
+        self._line("lowest", curves, ls="", marker="o", **lowest)
 
     def _build_best(self) -> None:
         for side, suffix in _SUFFIX.items():
@@ -235,21 +303,10 @@ class Timeline(Layers):
             ax = self._side_axes(side)
             ring = {"ms": 10, "mfc": "none", "mec": checkpoint, "mew": 2.0, "zorder": 5}
             self._line(f"saves{suffix}", ax, ls="", marker="o", **ring)
+            disk = {"ms": 10, "mfc": checkpoint, "mec": "#145214", "mew": 1.5, "zorder": 5}
+            self._line(f"on_disk{suffix}", ax, ls="", marker="o", **disk)
             star = {"ms": 18, "mfc": "#ffd700", "mec": stopping, "mew": 1.2, "zorder": 6}
             self._line(f"restored{suffix}", ax, ls="", marker="*", **star)
-            note = ax.annotate(
-                "",
-                xy=(1, 0),
-                xytext=(0, 13),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=9,
-                color=stopping,
-                fontweight="bold",
-                zorder=7,
-            )
-            self._add(f"restored_note{suffix}", note)
 
     # ------------------------------------------------------------------ updating, often
     def update(
@@ -277,14 +334,47 @@ class Timeline(Layers):
             self.lang = i18n.resolve(lang)
         self.run, self.running = run, bool(running)
         view = RunView.of(run, i18n.resolve(self.lang), self.metric)
+        self._arrange(view)
+        self._found = self._missed(view)
+        self._end = self._x_end(view)
         for layer in self._layers:
             getattr(self, f"_show_{layer.name}")(view)
         self._show_axes(view)
         self._show_legends()
-        place_notes(
-            self.axes["curves"], self.lr_cut_notes[: len(view.cuts)], self._lr_note_transforms
-        )
         return self
+
+    def _arrange(self, view: RunView) -> None:
+        """Show the panels the run has something for; the figure's height follows them."""
+        wanted = ("curves", *(("lr",) if has_lr(view) else ()))
+        if self.show_wait and waits(view):
+            wanted += ("wait",)
+        if wanted == self.panels:
+            return
+        self.panels = wanted
+        width, height = self._figsize or (_WIDTH, _height(wanted))
+        scale = 1.0
+        if self._figsize is None:
+            self.figure.set_size_inches(width, height, forward=False)
+        else:  # a size given: the panels share what the margins leave
+            scale = max(height - _height(wanted) + sum(_INCHES[n] for n in wanted), 1.0)
+            scale /= sum(_INCHES[n] for n in wanted)
+        left, right = min(_LEFT / width, 0.2), max(1 - _RIGHT / width, 0.55)
+        top = height - _TOP
+        for name, ax in self._panels().items():
+            ax.set_visible(name in wanted)
+            if name not in wanted:
+                continue
+            inches = _INCHES[name] * scale
+            top -= inches
+            ax.set_position([left, top / height, right - left, inches / height])
+            top -= _GAP
+            last = name == wanted[-1]
+            ax.tick_params(axis="x", labelbottom=last)
+            # fixed label places: matplotlib need not measure every tick label to find them
+            ax.yaxis.set_label_coords(-0.6 / (width * (right - left)), 0.5)
+            ax.xaxis.set_label_coords(0.5, -0.32 / inches)
+        self.axes["metric"].yaxis.set_label_coords(1 + 0.48 / (width * (right - left)), 0.5)
+        self._place_outcome(left, height)
 
     def _show_curves(self, view: RunView) -> None:
         """The loss pair on the left, the metric pair on the twin axis."""
@@ -305,6 +395,19 @@ class Timeline(Layers):
                     line.set_visible(False)
         self.artists["no_history"].set_text(view.t("no_history"))
         self.artists["no_history"].set_visible(view.epochs == 0)
+        self._show_lowest(view)
+
+    def _show_lowest(self, view: RunView) -> None:
+        """The lowest validation loss, marked on a run without callbacks (the U's bottom)."""
+        values = [to_float(v) for v in view.history.get("val_loss") or []]
+        lowest, shown = self.artists["lowest"], False
+        if values and not view.events and not all(np.isnan(values)):
+            epoch = int(np.nanargmin(values)) + 1
+            lowest.set_data([epoch], [values[epoch - 1]])
+            number = i18n.number(values[epoch - 1])
+            lowest.set_label(view.t("lowest_legend", monitor="val_loss", value=number, epoch=epoch))
+            shown = True
+        lowest.set_visible(shown)
 
     def _show_best(self, view: RunView) -> None:
         """Best-so-far lines, one per group of callbacks that agree."""
@@ -325,8 +428,10 @@ class Timeline(Layers):
             line.set_visible(True)
 
     def _show_marks(self, view: RunView) -> None:
-        """Saves and the restored epoch, on the curve each callback monitors."""
+        """Saves, the epoch the file on disk holds, and the restored epoch, on the curve each
+        callback monitors."""
         saves = [e for e in view.events if e.action is Action.SAVED and e.callback == _CHECKPOINT]
+        on_disk = on_disk_label(saves, view)
         restored = first(view.events, Action.RESTORED, _EARLY_STOP)
         for side, suffix in _SUFFIX.items():
             mine = [e for e in saves if side_of(e.monitor) == side and e.value is not None]
@@ -334,7 +439,12 @@ class Timeline(Layers):
             line.set_data([e.epoch for e in mine], [e.value for e in mine])
             line.set_label(view.t("saved_legend"))
             line.set_visible(bool(mine))
-            star, note = self.artists[f"restored{suffix}"], self.artists[f"restored_note{suffix}"]
+            disk = self.artists[f"on_disk{suffix}"]
+            newest = mine[-1] if mine and mine[-1] is saves[-1] else None
+            disk.set_data(*(([newest.epoch], [newest.value]) if newest else ([], [])))
+            disk.set_label(on_disk or "")
+            disk.set_visible(newest is not None and on_disk is not None)
+            star = self.artists[f"restored{suffix}"]
             here = (
                 restored is not None
                 and side_of(restored.monitor) == side
@@ -342,58 +452,104 @@ class Timeline(Layers):
                 and restored.best_after is not None
             )
             if here:
-                xy = (restored.best_epoch, restored.best_after)
-                star.set_data([xy[0]], [xy[1]])
-                note.xy = xy
-                note.set_text(view.t("restored_note", epoch=restored.best_epoch))
-            star.set_label(view.t("restored_legend"))
+                star.set_data([restored.best_epoch], [restored.best_after])
+                star.set_label(view.t("restored_legend", epoch=restored.best_epoch))
             star.set_visible(here)
-            note.set_visible(here)
 
     def _show_axes(self, view: RunView) -> None:
         """Limits, the twin axis (only when it has a curve), the title and the axis labels."""
         curves, twin, lr = self.axes["curves"], self.axes["metric"], self.axes["lr"]
-        curves.set_xlim(0.5, max(span(view), 1) + 0.5)
-        self._loss_scale(view)
-        for ax in (curves, twin, lr):
-            ax.set_autoscaley_on(True)  # an empty run's fixed limits must not stick
-            ax.relim(visible_only=True)
-            ax.autoscale_view(scalex=False)
-        if view.epochs == 0:
-            curves.set_ylim(0, 1)
-        if not self.artists["lr"].get_visible():
-            lr.set_ylim(1e-4, 1e-2)
+        curves.set_xlim(0.5, self._end + 0.5)
+        self._loss_limits(view)
         twin.set_visible(any(line.get_visible() for line in twin.get_lines()))
+        if twin.get_visible():
+            twin.set_ylim(*self._padded(self._shown_values(twin, lambda gid: True), 0.06))
+        self._lr_limits(view)
         twin.set_ylabel(view.metric or "")
 
         name = view.run.name if view.run is not None else ""
-        self._title.set_text(view.t("title_named", name=name) if name else view.t("title"))
+        plain = "title_curves" if view.run is not None and not view.events else "title"
+        self._title.set_text(view.t(f"{plain}_named", name=name) if name else view.t(plain))
         curves.set_ylabel(view.t("loss_axis"))
         lr.set_ylabel(view.t("lr_axis"))
-        list(self._panels().values())[-1].set_xlabel(view.t("epoch_axis"))
+        for panel, ax in self._panels().items():
+            ax.set_xlabel(view.t("epoch_axis") if panel == self.panels[-1] else "")
         if self.show_wait:
             self.axes["wait"].set_ylabel(view.t("wait_axis"))
 
-    def _loss_scale(self, view: RunView) -> None:
-        """A log loss axis when the first epochs' loss would squash the rest (max ≥ 3× min)."""
+    def _shown_values(self, ax, wanted) -> np.ndarray:
+        """The finite y values of ``ax``'s visible lines whose gid ``wanted`` accepts, inside
+        the x axis."""
+        values = []
+        for line in ax.get_lines():
+            if not (line.get_visible() and wanted(line.get_gid())) or line.get_transform() != (
+                line.axes.transData
+            ):
+                continue
+            xs = np.asarray(line.get_xdata(), dtype=float)
+            ys = np.asarray(line.get_ydata(), dtype=float)
+            values.append(ys[(xs <= self._end + 0.5) & np.isfinite(ys)])
+        return np.concatenate(values) if values else np.array([])
+
+    @staticmethod
+    def _padded(values: np.ndarray, pad: float, log: bool = False) -> tuple[float, float]:
+        if not len(values):
+            return (0.0, 1.0) if not log else (1e-4, 1e-2)
+        low, high = float(values.min()), float(values.max())
+        if log:
+            return low / (1 + 4 * pad), high * (1 + 4 * pad)
+        margin = (high - low) * pad or abs(high) * pad or 1.0
+        return low - margin, high + margin
+
+    def _loss_limits(self, view: RunView) -> None:
+        """The loss axis: linear, from 0, unless the validation loss itself spans 3× or more.
+
+        The validation curve is the one the callbacks judge: on a linear axis its U (down,
+        then up again) shows; training loss falling far below it does not make the axis
+        logarithmic. Training loss above the validation curve's top at epoch 1 may leave
+        the top of the axis.
+        """
         curves = self.axes["curves"]
-        values = [
-            y
-            for line in curves.get_lines()
-            if line.get_visible() and line.get_gid() in _LOSSES
-            for y in np.asarray(line.get_ydata(), dtype=float)
-            if np.isfinite(y)
-        ]
-        wanted = (
-            "log" if values and min(values) > 0 and max(values) >= 3 * min(values) else "linear"
-        )
+        validation = self._shown_values(curves, lambda gid: gid in _LOSSES[1::2])
+        every = self._shown_values(curves, lambda gid: gid in _LOSSES)
+        judged = validation if len(validation) else every
+        log = len(judged) > 0 and judged.min() > 0 and judged.max() >= 3 * judged.min()
+        wanted = "log" if log else "linear"
         if curves.get_yscale() != wanted:
             curves.set_yscale(wanted)
-            if wanted == "log":
+            if log:
                 plain_log_axis(curves)
+        if log:
+            curves.set_ylim(*self._padded(every[every > 0], 0.05, log=True))
+        elif len(every):
+            top = float(judged.max())
+            if len(validation):  # epoch 1's training loss may stand above the axis
+                top = max(top, *self._after_first_epoch(view))
+            curves.set_ylim(min(0.0, float(every.min())), top * 1.08 if top > 0 else 1.0)
+        else:
+            curves.set_ylim(0, 1)
+
+    def _after_first_epoch(self, view: RunView) -> list[float]:
+        """The training loss from epoch 2 on, inside the x axis."""
+        values = [to_float(v) for v in view.history.get("loss", [])[1 : self._end]]
+        return [v for v in values if np.isfinite(v)] or [0.0]
+
+    def _lr_limits(self, view: RunView) -> None:
+        """The learning-rate axis: every LR in effect and every cut's new LR, log scale."""
+        lrs = [to_float(x) for x in (view.run.lrs if view.run is not None else [])]
+        lrs += [to_float(e.lr_after) for e in view.cuts]
+        values = np.array([x for x in lrs if np.isfinite(x) and x > 0])
+        if not len(values):
+            self.axes["lr"].set_ylim(1e-4, 1e-2)
+            return
+        # in half decades, so a slider that adds a cut seldom moves the axis
+        low = 10 ** (math.floor(2 * math.log10(values.min() / 1.2)) / 2)
+        high = 10 ** (math.ceil(2 * math.log10(values.max() * 1.2)) / 2)
+        self.axes["lr"].set_ylim(low, high)
 
     def _show_legends(self) -> None:
-        """Legends are remade from the visible artists: absent callbacks leave no entry."""
+        """Legends are remade from the visible artists (absent callbacks leave no entry),
+        only when their entries change."""
         for panel in ("curves", "wait"):
             layers = [layer for layer in self._layers if layer.panel == panel]
             if not layers:
@@ -402,12 +558,18 @@ class Timeline(Layers):
             handles = [self.artists[key] for key in keys if self.artists[key].get_visible()]
             handles = list({h.get_label(): h for h in handles}.values())  # one entry a label
             twin = panel == "curves" and self.axes["metric"].get_visible()
-            self._legend(self.axes[panel], handles, 0.1 if twin else 0.02)
+            entries = (twin, self.lang, *((h.get_gid(), h.get_label()) for h in handles))
+            if entries != self._legend_keys.get(panel):
+                self._legend_keys[panel] = entries
+                width = _LEGEND_CHARS - (8 if twin else 0)
+                self._legend(self.axes[panel], handles, _LEGEND_GAP[twin], width)
 
     @staticmethod
-    def _legend(ax, handles: list, x_gap: float) -> None:
+    def _legend(ax, handles: list, x_gap: float, width: int) -> None:
+        """The legend right of ``ax``, each entry wrapped to ``width`` characters."""
         if handles:
-            ax.legend(handles=handles, bbox_to_anchor=(1 + x_gap, 1.0), **LEGEND_STYLE)
+            labels = [_wrap(h.get_label(), width) for h in handles]
+            ax.legend(handles, labels, bbox_to_anchor=(1 + x_gap, 1.0), **LEGEND_STYLE)
         elif ax.get_legend() is not None:
             ax.get_legend().remove()
 
@@ -430,8 +592,12 @@ class Timeline(Layers):
     def to_png(self, dpi: float | None = None) -> bytes:
         """The figure as PNG bytes (for ``ipywidgets.Image``), rendered with Agg.
 
+        At the figure's resolution only the data is drawn anew: each panel's frame (axes,
+        ticks, legend) is kept from the last drawing while its limits and labels stay the
+        same (:class:`~cbteach.figures.FrameCache`).
+
         Args:
-            dpi: the resolution. Defaults to the figure's (100).
+            dpi: the resolution. Defaults to the figure's (100); another draws it all.
 
         Example:
 
@@ -439,7 +605,51 @@ class Timeline(Layers):
         image = ipywidgets.Image(value=Timeline(run).to_png())
         ```
         """
-        return figure_png(self.figure, dpi)
+        return self._frames.png(self._bands(), self._data(), dpi)
+
+    def _data(self) -> list:
+        """The artists drawn on every PNG (the frame is kept), in drawing order."""
+        shown = [
+            a
+            for a in (*self.artists.values(), *self.lr_cut_notes)
+            if a.get_visible() and (a.axes is None or a.axes.get_visible())
+        ]
+        order = {ax: i for i, ax in enumerate(sorted(self.figure.axes, key=Axes.get_zorder))}
+        return sorted(shown, key=lambda a: (order.get(a.axes, len(order)), a.get_zorder()))
+
+    def _bands(self) -> list[Band]:
+        """One band per panel shown, split halfway between panels; the title's in the first.
+
+        Each panel's legend has a band of its own, painted over its panel's (which is drawn
+        without it): a new epoch axis does not redraw the legend, nor a new legend entry
+        the axes.
+        """
+        height = self.figure.get_figheight()
+        shown = [self.axes[name] for name in self.panels]
+        edges = [1.0]
+        for upper, lower in itertools.pairwise(shown):
+            edges.append((upper.get_position().y0 + lower.get_position().y1) / 2)
+        edges.append(0.0)
+        bands = []
+        for i, (name, ax) in enumerate(zip(self.panels, shown)):
+            artists: tuple = (ax,)
+            if name == "curves":
+                artists = (self._title, *sorted((self.axes["metric"], ax), key=Axes.get_zorder))
+            frames = tuple(_frame_key(a) for a in artists)
+            legend = ax.get_legend()
+            hidden = (legend,) if legend is not None else ()
+            key = (self.panels, height, frames)
+            bands.append(Band(name, edges[i + 1], edges[i], artists, key, hidden=hidden))
+            bands.append(self._legend_band(name, ax, edges[i + 1], hidden))
+        return bands
+
+    def _legend_band(self, name: str, ax: Axes, bottom: float, legend: tuple) -> Band:
+        """The legend's corner of a panel: right of where it starts, below the panel's top."""
+        entries = self._legend_keys.get(name)
+        box = ax.get_position()
+        left = box.x1 + _LEGEND_GAP[bool(entries and entries[0])] * box.width
+        key = (tuple(self.figure.get_size_inches()), box.bounds, entries)
+        return Band(f"{name}:legend", bottom, box.y1, legend, key, left=left)
 
     def _repr_png_(self) -> bytes:
         return self.to_png()

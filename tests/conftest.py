@@ -9,6 +9,7 @@ import os
 os.environ.setdefault("CBTEACH_DATA", "sample")
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("CBTEACH_PROGRESS", "off")  # checks record nothing in the checkout
 
 import pytest
 

@@ -80,10 +80,28 @@ def test_frame_and_explain_table():
     log.append(event(2, callback="ReduceLROnPlateau", reason="events.rlr_waited", lr_after=1e-3))
     frame = log.to_frame()
     assert list(frame["action"]) == ["improved", "waited", "waited"]
-    table = log.explain_table("ko")
+    table = log.explain_table("ko", every_epoch=True)
     assert list(table.index) == [1, 2] and table.index.name == "에포크"
-    assert set(table.columns) == {"EarlyStopping", "ReduceLROnPlateau"}
-    assert "학습률" in table.loc[2, "ReduceLROnPlateau"]
+    assert set(table.columns) == {"val_loss", "EarlyStopping", "ReduceLROnPlateau"}
+
+
+def test_explain_table_shows_the_decisions_whole():
+    """Only the epochs where something happened; each callback's decision in a few words,
+    the count that reached patience at a cut; nothing cut short in a notebook."""
+    from cbteach import EarlyStopping, ReduceLROnPlateau, recorded
+    from cbteach.replay import replay
+
+    callbacks = [ReduceLROnPlateau(factor=0.3, patience=10), EarlyStopping(patience=20)]
+    run = replay(recorded.load("overfit"), callbacks)
+    table = run.events.explain_table("en")
+    assert list(table.columns) == ["val_loss", "ReduceLROnPlateau", "EarlyStopping"]
+    assert list(table.index) == [1, 2, 3, 4, 6, 7, 17, 27]  # the quiet waits are left out
+    assert table.loc[17, "ReduceLROnPlateau"] == "wait 10/10 → LR 3.0e-03 → 9.0e-04"
+    assert table.loc[27, "EarlyStopping"] == "wait 20/20 → stop"
+    assert table.loc[17, "EarlyStopping"] == "wait 10/20"
+    assert "..." not in table._repr_html_() and "..." not in repr(table)
+    korean = run.events.explain_table("ko")
+    assert korean.loc[27, "EarlyStopping"] == "대기 20/20 → 학습 중단"
 
 
 def test_merge_orders_by_epoch_and_keeps_each_log_once():

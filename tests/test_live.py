@@ -10,9 +10,7 @@ import pytest
 
 from cbteach import EarlyStopping, ReduceLROnPlateau, i18n, recorded
 from cbteach import live as live_module
-from cbteach.figures import figure_png
 from cbteach.live import WATCHED_SHARE, Live, LiveTimeline, sink_for
-from cbteach.plots import plot_run
 from cbteach.timeline import Timeline
 from cbteach.training import train
 
@@ -37,7 +35,8 @@ def test_a_live_run_redraws_while_training_and_ends_on_plot_runs_figure(tiny):
     )
     assert len(drawn) >= 2 and all(png.startswith(PNG) for _, png in drawn)
     assert drawn[0][0] == 1  # the first drawings came from the drawing thread, during training
-    assert drawn[-1][1] == figure_png(plot_run(run))  # the last one is the finished run's figure
+    # the last one is the finished run's figure, as a fresh Timeline (plot_run's) draws it
+    assert drawn[-1][1] == Timeline(run).to_png()
     assert not live_threads()
 
 
@@ -127,7 +126,7 @@ def test_an_interrupted_fit_leaves_no_drawing_thread(tiny):
 def test_a_file_is_rewritten_whole_after_each_drawing(tiny, tmp_path):
     target = tmp_path / "live" / "timeline.png"
     run = train([EarlyStopping(patience=2)], data=tiny, model="mlp", epochs=3, live=target)
-    assert target.read_bytes() == figure_png(plot_run(run))
+    assert target.read_bytes() == Timeline(run).to_png()
     assert [p.name for p in target.parent.iterdir()] == ["timeline.png"]  # no temporary left
 
 

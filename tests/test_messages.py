@@ -118,6 +118,18 @@ def test_the_values_come_from_real_replays():
     assert seen["events.es_stopped"]["__head__"] == {"epoch": 10, "callback": "EarlyStopping"}
 
 
+def test_every_figure_label_comes_from_a_real_drawing():
+    """Each ``plots`` key is filled by a Timeline, table or plot drawn from a real replay,
+    with the numbers that replay has: ES(patience=3) on `overfit` stops at 10, keeps 7."""
+    seen = message_samples.observed("en")
+    plots = {key for key in i18n.catalog("en") if key.startswith("plots.")}
+    assert plots <= set(seen), sorted(plots - set(seen))
+    assert seen["plots.stop_note"]["epoch"] == seen["events.es_stopped"]["__head__"]["epoch"]
+    assert seen["plots.restored_legend"]["epoch"] == seen["events.es_restored"]["best_epoch"]
+    assert seen["plots.wait_beyond_legend"]["wait"] > 3  # only a wait off the axis is labelled
+    assert "epoch 7 (" in messages.render("plots.on_disk_legend", "en")
+
+
 def test_sample_values_agree_with_keras_on_the_recordings():
     """The audit's contradictions (M-54) cannot come back: each value is what Keras does."""
     en = {key: messages.sample_values(key, "en") for key in i18n.catalog("en")}

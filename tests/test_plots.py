@@ -73,6 +73,7 @@ def test_the_figure_has_its_panels_and_stays_out_of_pyplot(run):
     assert plt.get_fignums() == before
     assert set(timeline.axes) == {"curves", "metric", "lr", "wait"}
     assert len(timeline.figure.axes) == 4  # curves, its twin, lr, wait
+    assert timeline.panels == ("curves", "lr", "wait")
     assert timeline.axes["lr"].get_yscale() == "log"
     assert not timeline.axes["metric"].get_visible()  # only losses are monitored here
     shared = timeline.axes["curves"].get_shared_x_axes()
@@ -91,7 +92,7 @@ def test_markers_sit_at_the_epochs_the_callbacks_decided(run):
     assert list(a["saves"].get_ydata()) == pytest.approx([VAL_LOSS[e.epoch - 1] for e in run.saves])
     assert xdata(a["restored"]) == [run.restored_epoch]
     assert list(a["restored"].get_ydata()) == pytest.approx([0.69])
-    assert a["restored_note"].get_visible()
+    assert a["restored"].get_label() == i18n.t("plots.restored_legend", "en", epoch=5)
     assert sorted(set(xdata(a["lr_cuts"]))) == [e.epoch for e in run.lr_cuts]
     assert list(a["lr"].get_xdata()) == list(range(1, run.epochs + 1))
     assert list(a["lr"].get_ydata()) == pytest.approx(run.lrs)
@@ -99,14 +100,42 @@ def test_markers_sit_at_the_epochs_the_callbacks_decided(run):
     assert list(a["wait:EarlyStopping"].get_ydata()) == [0, 0, 0, 1, 0, 1, 2]
     assert list(a["patience:EarlyStopping"].get_ydata()) == [2, 2]
     assert list(a["patience:ReduceLROnPlateau"].get_ydata()) == [1, 1]
-    assert not a["no_wait"].get_visible()
+
+
+def test_at_a_cut_the_wait_drawn_reaches_patience_then_resets(run):
+    """Keras counts wait up to patience, cuts, and sets it back to 0 in the same epoch: the
+    line shows both, so it touches the dashed patience line at every cut."""
+    line = Timeline(run).artists["wait:ReduceLROnPlateau"]
+    points = list(zip(xdata(line), line.get_ydata(), strict=True))
+    for cut in run.lr_cuts:  # patience 1: the count that cut is 1, then 0
+        at_cut = [wait for epoch, wait in points if epoch == cut.epoch]
+        assert at_cut == [cut.patience, 0]
+    stop = Timeline(run).artists["wait:EarlyStopping"]
+    assert stop.get_ydata()[-1] == 2  # EarlyStopping stops at patience, no reset
+
+
+def test_past_min_lr_the_wait_axis_stays_near_patience():
+    """At min_lr Keras' wait keeps growing; the axis stays at patience + 1 and marks the
+    epochs whose wait left it."""
+    curve = {"loss": [1.0] * 30, "val_loss": [1.0] * 30}
+    run = drive([ReduceLROnPlateau(patience=2, factor=0.5, min_lr=0.02)], curve)
+    timeline = Timeline(run, lang="en")
+    waits = list(timeline.artists["wait:ReduceLROnPlateau"].get_ydata())
+    assert max(waits) > 20  # Keras' own count
+    assert timeline.axes["wait"].get_ylim()[1] < 4
+    beyond = timeline.artists["wait_beyond"]
+    assert beyond.get_visible() and xdata(beyond)[0] < 15
+    assert str(max(waits)) in beyond.get_label()
 
 
 def test_notes_name_the_new_lr_and_the_stop(run):
     timeline = Timeline(run, lang="en")
     notes = [n.get_text() for n in timeline.lr_cut_notes if n.get_visible()]
     assert notes == ["LR→5.0e-02", "LR→2.5e-02", "LR→1.25e-02"]
-    assert [n.get_position()[0] for n in timeline.lr_cut_notes] == [4, 6, 7]
+    # beside each step of the learning-rate panel, at the new LR
+    assert [n.xy[0] for n in timeline.lr_cut_notes] == [4, 6, 7]
+    assert [n.xy[1] for n in timeline.lr_cut_notes] == pytest.approx([0.05, 0.025, 0.0125])
+    assert {n.axes for n in timeline.lr_cut_notes} == {timeline.axes["lr"]}
     assert timeline.artists["stop_note"].get_text() == i18n.t("plots.stop_note", "en", epoch=7)
 
 
@@ -161,17 +190,91 @@ def test_cooldown_epochs_are_shaded(tmp_path):
     assert starts and all(any(c < s <= c + 2 for c in cuts) for s in starts)
 
 
-def test_a_run_without_events_still_plots_curves_and_lr():
-    history = {"loss": LOSS[:5], "val_loss": VAL_LOSS[:5]}
-    run = Run(history=history, events=EventLog(), lrs=[1e-3] * 5)
-    timeline = Timeline(run)
+def test_a_run_without_callbacks_is_one_panel_with_the_lowest_epoch_marked():
+    """Lesson 00: no empty LR or wait panel, a linear loss axis (the U shows), its bottom
+    marked."""
+    history = {"loss": LOSS, "val_loss": VAL_LOSS}
+    run = Run(history=history, events=EventLog(), lrs=[1e-3] * len(LOSS))
+    timeline = Timeline(run, lang="en")
     a = timeline.artists
+    assert timeline.panels == ("curves",)
+    assert not timeline.axes["lr"].get_visible() and not timeline.axes["wait"].get_visible()
+    assert timeline.figure.get_figheight() < 7
+    assert timeline.axes["curves"].get_xlabel() == "epoch"
+    assert timeline.axes["curves"].get_yscale() == "linear"
     assert a["loss"].get_visible() and a["val_loss"].get_visible()
-    assert list(a["lr"].get_ydata()) == pytest.approx([1e-3] * 5)
+    assert xdata(a["lowest"]) == [5] and a["lowest"].get_visible()
+    assert a["lowest"].get_label() == "lowest val_loss: 0.6900 at epoch 5"
+    assert timeline.figure.get_suptitle() == i18n.t("plots.title_curves", "en")
     assert not a["stop"].get_visible() and not a["saves"].get_visible()
-    assert a["no_wait"].get_visible()
     assert timeline.to_png().startswith(b"\x89PNG")
-    assert plot_lr(run).axes[0].get_lines()[0].get_ydata().tolist() == pytest.approx([1e-3] * 5)
+
+    timeline.update(make_run_without_lr())  # a wait panel, still no LR panel
+    assert timeline.panels == ("curves", "wait")
+    assert not a["lowest"].get_visible()
+    lrs = plot_lr(run).axes[0].get_lines()[0].get_ydata().tolist()
+    assert lrs == pytest.approx([1e-3] * len(LOSS))
+
+
+def make_run_without_lr() -> Run:
+    return drive([EarlyStopping(patience=3)], {"loss": LOSS, "val_loss": VAL_LOSS})
+
+
+def test_a_checkpoint_figure_says_which_epoch_the_file_holds(tmp_path):
+    path = str(tmp_path / "best.keras")
+    run = drive([ModelCheckpoint(path, save_best_only=True, write=False)], {"val_loss": VAL_LOSS})
+    timeline = Timeline(run, lang="en")
+    disk = timeline.artists["on_disk"]
+    assert xdata(disk) == [5] and disk.get_visible()
+    texts = timeline.axes["curves"].get_legend().get_texts()
+    legend = [t.get_text().replace("\n", " ") for t in texts]  # long entries wrap
+    assert "ModelCheckpoint's last save: epoch 5 (best.keras)" in legend
+    sentence = timeline.artists["outcome"].get_text().replace("\n  ", " ")
+    assert "best.keras would hold epoch 5 (val_loss 0.6900)" in sentence
+    assert timeline.panels == ("curves",)
+
+
+def test_a_replay_axis_ends_soon_after_the_stop(busy_run):
+    """The decisions fill the axis; the recorded epochs after the stop show, cut short."""
+    timeline = Timeline(busy_run)
+    stop = busy_run.stopped_epoch
+    _low, high = timeline.axes["curves"].get_xlim()
+    assert stop + 3 <= high - 0.5 <= max(stop + 8, 2 * stop)
+    assert high - 0.5 < 100  # the recording has 100 epochs
+    assert timeline.artists["after:val_loss"].get_visible()
+
+
+@pytest.fixture
+def busy_run() -> Run:
+    from cbteach import recorded
+
+    return replay(recorded.load("overfit"), [EarlyStopping(patience=5), ReduceLROnPlateau()])
+
+
+def test_no_text_stands_on_the_curves(busy_run):
+    """Notes sit outside the curves panel: above it (the stop) or in the LR panel."""
+    timeline = Timeline(busy_run)
+    curves = timeline.axes["curves"]
+    assert curves.texts  # the stop's note, above the panel
+    inside = [t for t in curves.texts if t.get_visible() and t.get_position()[1] <= 1]
+    assert inside == []
+    assert all(n.axes is timeline.axes["lr"] for n in timeline.lr_cut_notes)
+
+
+def test_the_png_after_moves_matches_a_fresh_drawing(tmp_path, run, busy_run):
+    """The kept frame never shows a stale tick or legend: after other runs, the PNG is
+    the one a new Timeline draws."""
+    from PIL import Image
+
+    moved = Timeline(busy_run)
+    moved.to_png()
+    moved.update(make_run(tmp_path, es_patience=20, rlr=False))
+    moved.to_png()
+    moved.update(run)
+    fresh = Timeline(run)
+    a = np.asarray(Image.open(__import__("io").BytesIO(moved.to_png())))
+    b = np.asarray(Image.open(__import__("io").BytesIO(fresh.to_png())))
+    assert a.shape == b.shape and np.array_equal(a, b)
 
 
 def test_an_empty_timeline_can_be_filled_later(run):
@@ -253,10 +356,7 @@ def test_labels_come_from_the_catalog_in_each_language(run):
     for key in ("title", "loss_axis", "lr_axis", "epoch_axis"):
         assert korean[key] == i18n.t(f"plots.{key}", "ko")
         assert korean[key] != english[key]
-    assert i18n.t("plots.restored_legend", "ko") in korean["legend"]
-    assert timeline.artists["restored_note"].get_text() == i18n.t(
-        "plots.restored_note", "ko", epoch=5
-    )
+    assert i18n.t("plots.restored_legend", "ko", epoch=5) in korean["legend"]
     assert timeline.lr_cut_notes[0].get_text() == "학습률→5.0e-02"
 
     i18n.set_language("ko")  # lang=None follows the language in use

@@ -95,7 +95,7 @@ def test_every_artist_belongs_to_exactly_one_layer(busy_run, show_wait):
 
 def test_the_legend_lists_the_layers_in_table_order(busy_run):
     tl = Timeline(busy_run, lang="en")
-    legend = [t.get_text() for t in tl.axes["curves"].get_legend().get_texts()]
+    legend = [t.get_text().replace("\n", " ") for t in tl.axes["curves"].get_legend().get_texts()]
     keys = [k for layer in timeline._LAYERS if layer.panel == "curves" for k in layer.legend]
     visible = [tl.artists[k].get_label() for k in keys if tl.artists[k].get_visible()]
     assert legend == list(dict.fromkeys(visible))

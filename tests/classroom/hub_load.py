@@ -46,6 +46,7 @@ VENV_BIN = Path(sys.executable).parent
 CHP = ROOT / ".venv" / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
 MARKER = "CBTEACH_CLASSROOM_RUN"
 SERVICE = "cbteach-load"
+PROGRESS_FILE = "cbteach-progress.jsonl"  # cbteach.progress.FILE_NAME
 SAMPLE_S = 0.5
 MIB = 1024 * 1024
 LESSON_ENV = (
@@ -158,7 +159,8 @@ class Hub:
         for name in names:
             home = self.tmp / "home" / name
             shutil.rmtree(home, ignore_errors=True)
-            shutil.copytree(lesson_dir, home)
+            # the lessons only: a progress file left beside them is no learner's answer
+            shutil.copytree(lesson_dir, home, ignore=shutil.ignore_patterns(PROGRESS_FILE))
             (self.tmp / "out" / name).mkdir(parents=True, exist_ok=True)
         self.call("POST", "/users", json={"usernames": names})
         self.users.update(names)
