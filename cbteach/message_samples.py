@@ -174,6 +174,7 @@ OVERRIDES: dict[str, dict[str, object]] = {
         "fresh": "03_early_stopping.fresh.ipynb",
     },
     "lessons.done": {"folder": "cbteach-lessons", "copied": 10, "unchanged": 1, "kept": 1},
+    "lessons.answers_done": {"folder": "teacher/answers", "copied": 6, "unchanged": 0, "kept": 0},
     "cli.device": {"name": "CPU"},
     "cli.bad_positive": {"name": "--epochs", "value": 0},
     "cli.recorded": {"epochs": 100, "path": "cbteach/recorded/overfit.json"},

@@ -299,6 +299,9 @@ def _read_file(path: Path, root: Path, learner: Learner) -> None:
     except _NotAFile:
         learner.problems.append(("not_a_file", {"path": shown}))
         return
+    except _HardLink:
+        learner.problems.append(("hard_link", {"path": shown}))
+        return
     except OSError:
         learner.problems.append(("unreadable", {"path": shown}))
         return
@@ -333,6 +336,10 @@ class _NotAFile(OSError):
     """The path is not a regular file (a FIFO, a device, a folder)."""
 
 
+class _HardLink(OSError):
+    """The file has another name too, perhaps outside the learner's folder."""
+
+
 def _read_capped(path: Path, budget: int) -> tuple[bytes, int]:
     """At most ``budget`` bytes of a regular file opened without following a link; its size."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -341,6 +348,8 @@ def _read_capped(path: Path, budget: int) -> tuple[bytes, int]:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise _NotAFile(str(path))
+        if info.st_nlink > 1:  # cbteach's renames never make one: a hard link to another file
+            raise _HardLink(str(path))
         chunks, left = [], max(0, min(budget, info.st_size))
         while left > 0:
             chunk = os.read(fd, min(left, 65536))
@@ -383,19 +392,20 @@ def _valid(raw: bytes) -> dict | None:
 def read_class(folders: Iterable[str | Path]) -> list[Learner]:
     """Every learner's answers, one folder per learner, in the order given.
 
-    A learner is named after their folder; two folders of one name (``a/lessons``,
-    ``b/lessons``) are told apart by the folder above.
+    A learner is named after their folder. Folders of one name (``/home/kim/cbteach/notebooks/ko``,
+    ``/home/lee/cbteach/notebooks/ko``) are named after the folder below the one they share: the
+    home (``kim``, ``lee``).
 
     Args:
         folders: one folder per learner (every learner's home, or lesson folder).
     """
-    paths = [Path(given) for given in folders]
-    names = [path.resolve().name for path in paths]
-    repeated = {name for name in names if names.count(name) > 1}
-    return [
-        read_learner(path, f"{path.resolve().parent.name}/{name}" if name in repeated else name)
-        for path, name in zip(paths, names)
-    ]
+    paths = [Path(given).resolve() for given in folders]
+    names = [path.name for path in paths]
+    if len(set(names)) < len(names):
+        shared = Path(os.path.commonpath(paths)) if paths else Path("/")
+        depth = len(shared.parts)
+        names = [p.parts[depth] if len(p.parts) > depth else p.name for p in paths]
+    return [read_learner(path, name) for path, name in zip(paths, names)]
 
 
 # ----------------------------------------------------------------------------- the report
@@ -509,6 +519,7 @@ def to_csv(learners: list[Learner], path: str | Path) -> Path:
         cells = [learner.status(col) or "" for col in cols]
         keys = " ".join(key for key, _ in learner.problems)
         writer.writerow([_cell(learner.name), *cells, keys])
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     return write_text(path, out.getvalue())
 
 

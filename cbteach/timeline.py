@@ -593,8 +593,10 @@ class Timeline(Layers):
         """The figure as PNG bytes (for ``ipywidgets.Image``), rendered with Agg.
 
         At the figure's resolution only the data is drawn anew: each panel's frame (axes,
-        ticks, legend) is kept from the last drawing while its limits and labels stay the
-        same (:class:`~cbteach.figures.FrameCache`).
+        ticks, title) and, apart, its legend are kept from the drawings before, for as long
+        as their limits and labels stay the same or come back
+        (:class:`~cbteach.figures.FrameCache`), and text is drawn from kept glyphs
+        (:class:`~cbteach.figures.GlyphCachingCanvas`).
 
         Args:
             dpi: the resolution. Defaults to the figure's (100); another draws it all.

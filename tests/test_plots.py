@@ -277,6 +277,67 @@ def test_the_png_after_moves_matches_a_fresh_drawing(tmp_path, run, busy_run):
     assert a.shape == b.shape and np.array_equal(a, b)
 
 
+def _pixels(png: bytes) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.open(__import__("io").BytesIO(png)).convert("RGB"))
+
+
+def test_a_slider_moved_back_shows_the_png_a_fresh_timeline_draws():
+    """A slider sweeping patience moves the epoch axis, the wait axis and the legends; each
+    frame kept (shown, waiting, or deflated) and put back gives the pixels of a fresh
+    drawing, whichever way the slider comes back."""
+    from cbteach import recorded
+
+    overfit = recorded.load("overfit")
+    runs = {p: replay(overfit, [EarlyStopping(patience=p, restore_best_weights=True),
+                                ReduceLROnPlateau(patience=5)]) for p in (2, 9, 25)}  # fmt: skip
+    moved = Timeline(runs[2])
+    shown = {}
+    for patience in (2, 9, 25, 9, 2, 25):
+        png = moved.update(runs[patience]).to_png()
+        shown.setdefault(patience, _pixels(png))
+        assert np.array_equal(_pixels(png), shown[patience])
+    for patience, pixels in shown.items():
+        assert np.array_equal(pixels, _pixels(Timeline(runs[patience]).to_png())), patience
+
+
+def test_text_is_drawn_with_agg_s_own_pixels():
+    """cbteach's canvas keeps glyphs and layouts, and draws the pixels Agg draws: Hangul,
+    bold, rotated and multi-line text, the first time and from what it kept."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from cbteach.figures import new_figure, use_korean_font
+
+    use_korean_font()
+
+    def draw(figure) -> np.ndarray:
+        ax = figure.add_subplot()
+        ax.set_xlim(0.5, 40.5)
+        ax.set_ylabel("손실(loss)")
+        ax.set_title("overfit: 에포크마다 콜백이 본 것과 한 일", fontweight="bold")
+        ax.text(3.3, 0.5, "EarlyStopping stopped\nat epoch 10 → 7", fontsize=9.5)
+        figure.canvas.draw()
+        return np.asarray(figure.canvas.get_renderer().buffer_rgba()).copy()
+
+    agg = Figure((5, 3), dpi=100, facecolor="white")
+    FigureCanvasAgg(agg)
+    expected = draw(agg)
+    assert np.array_equal(draw(new_figure((5, 3), pyplot=False)), expected)
+    assert np.array_equal(draw(new_figure((5, 3), pyplot=False)), expected)  # kept glyphs
+
+
+def test_the_png_holds_the_figure_s_pixels_losslessly(run):
+    from cbteach.figures import encode_png
+
+    timeline = Timeline(run)
+    png = timeline.to_png()
+    pixels = np.asarray(timeline.figure.canvas.get_renderer().buffer_rgba())
+    assert png == encode_png(pixels)
+    assert np.array_equal(_pixels(png), pixels[..., :3])
+
+
 def test_an_empty_timeline_can_be_filled_later(run):
     timeline = Timeline()
     assert timeline.artists["no_history"].get_visible()

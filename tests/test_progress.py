@@ -226,9 +226,9 @@ def test_a_home_with_lessons_deeper_down_and_two_languages(tmp_path):
     assert sorted(learner.answers) == [("05", "ex1"), ("05", "ex2")]
 
 
-def test_two_folders_of_one_name_are_told_apart(tmp_path):
-    folders = [plant(tmp_path / who / "lessons", entry()) for who in ("kim", "lee")]
-    assert [each.name for each in progress.read_class(folders)] == ["kim/lessons", "lee/lessons"]
+def test_lesson_folders_of_one_name_are_named_after_their_homes(tmp_path):
+    folders = [plant(tmp_path / who / "cbteach" / "notebooks" / "ko", entry()) for who in "ab"]
+    assert [each.name for each in progress.read_class(folders)] == ["a", "b"]
 
 
 # ----------------------------------------------------------------------------- untrusted folders
@@ -261,6 +261,15 @@ def test_a_fifo_is_not_read_and_does_not_hang(tmp_path):
     folder.mkdir()
     os.mkfifo(folder / progress.FILE_NAME)
     assert problem_keys(folder) == ["not_a_file"]
+
+
+def test_a_hard_link_to_a_file_outside_is_not_read(tmp_path):
+    outside = plant(tmp_path / "outside", entry(exercise="secret"))
+    home = tmp_path / "home"
+    home.mkdir()
+    os.link(outside / progress.FILE_NAME, home / progress.FILE_NAME)
+    (learner,) = progress.read_class([home])
+    assert [key for key, _ in learner.problems] == ["hard_link"] and learner.answers == {}
 
 
 def test_a_huge_file_is_read_only_up_to_the_cap(tmp_path):
