@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("folder", nargs="?", default=lessons.DEFAULT_FOLDER)
         # no argparse choices: a wrong one gets the catalog's message, in the learner's language
         command.add_argument("--lang", default="both", help=", ".join(lessons.CHOICES))
+    sub.choices["lessons"].add_argument(
+        "--answers",
+        action="store_true",
+        help="for the teacher: write the answer key (solutions) into FOLDER/answers instead",
+    )
     report = sub.add_parser("progress", help="who finished which exercise, from learners' folders")
     report.add_argument("folders", nargs="+", help="one folder per learner (e.g. every home)")
     report.add_argument("--csv", default=None, help="also write the table to this CSV file")
@@ -203,12 +208,14 @@ def runs(_: argparse.Namespace) -> int:
 
 
 def copy(args: argparse.Namespace) -> int:
-    """``cbteach lessons``: the lessons into a folder, an edited one kept as it is."""
+    """``cbteach lessons``: the lessons (or, with ``--answers``, the answer key) into a folder,
+    an edited one kept as it is."""
+    copy_them = lessons.copy_answers if args.answers else lessons.copy_lessons
     try:
-        report = lessons.copy_lessons(args.folder, args.lang)
-    except ValueError as error:
+        report = copy_them(args.folder, args.lang)
+    except (FileNotFoundError, ValueError) as error:
         raise SystemExit(str(error)) from None
-    for line in lessons.describe(report):
+    for line in lessons.describe(report, answers=args.answers):
         print(line)
     return 0
 
@@ -225,6 +232,7 @@ def progress_report(args: argparse.Namespace) -> int:
     """``cbteach progress DIR...``: the learner × exercise table, the common wrong answers."""
     from cbteach import progress
 
+    _positive(args.top, "--top")
     learners = progress.read_class(args.folders)
     for line in progress.report(learners, top=args.top):
         print(line)

@@ -1,9 +1,14 @@
 """The workbook that ships in the package: copy the lessons into a folder, open JupyterLab there.
 
-The wheel carries the twelve lessons (``notebooks/ko`` and ``notebooks/en`` of the source tree,
+The wheel carries the lessons (``notebooks/ko`` and ``notebooks/en`` of the source tree,
 as ``cbteach/lessons/{ko,en}``), so a learner who only ran ``pip install cbteach`` gets them
 with ``cbteach lessons`` and opens them with ``cbteach lab``. In a source checkout (an
 editable install) they are read from ``notebooks/`` itself.
+
+The answer key (the lessons that have exercises, with their solutions shown open) ships beside
+them (``cbteach/lessons/answers/{ko,en}``, ``notebooks/answers`` in a checkout) and is never
+copied with the lessons: only :func:`copy_answers` (``cbteach lessons DIR --answers``) writes
+it, into ``DIR/answers/{ko,en}``, for the teacher.
 
 A learner's work is never overwritten: a lesson already in the folder and unchanged is left
 as it is; one the learner edited is kept, and the fresh copy is written beside it
@@ -29,7 +34,16 @@ from pathlib import Path
 from cbteach import i18n
 from cbteach.atomic import write_atomically
 
-__all__ = ["CHOICES", "DEFAULT_FOLDER", "Copied", "copy_lessons", "lab_command", "source"]
+__all__ = [
+    "ANSWERS",
+    "CHOICES",
+    "DEFAULT_FOLDER",
+    "Copied",
+    "copy_answers",
+    "copy_lessons",
+    "lab_command",
+    "source",
+]
 
 #: What ``--lang`` takes: one language's lessons, or both.
 CHOICES = (*i18n.LANGUAGES, "both")
@@ -37,6 +51,8 @@ CHOICES = (*i18n.LANGUAGES, "both")
 DEFAULT_FOLDER = "cbteach-lessons"
 #: What can happen to a lesson in the folder (:class:`Copied`), in the order they are counted.
 _STATUSES = ("copied", "unchanged", "kept")
+#: The answer key's folder, in the shipped lessons and in the folder ``--answers`` writes to.
+ANSWERS = "answers"
 #: The lesson JupyterLab opens first, per language.
 FIRST_LESSON = "00_setup.ipynb"
 
@@ -105,8 +121,19 @@ def _place(shipped: Path, target: Path) -> Copied:
     return Copied(target, "kept", fresh)
 
 
+def _copy_all(origin: Path, into: Path, languages: tuple[str, ...]) -> list[Copied]:
+    report = []
+    for language in languages:
+        (into / language).mkdir(parents=True, exist_ok=True)
+        for shipped in sorted((origin / language).glob("*.ipynb")):
+            report.append(_place(shipped, into / language / shipped.name))
+    return report
+
+
 def copy_lessons(folder: str | Path = DEFAULT_FOLDER, lang: str = "both") -> list[Copied]:
     """Copy the lessons into ``folder/ko`` and ``folder/en``; never overwrite an edited one.
+
+    The answer key is not among them (see :func:`copy_answers`).
 
     Args:
         folder: where to put them; made if missing.
@@ -119,18 +146,32 @@ def copy_lessons(folder: str | Path = DEFAULT_FOLDER, lang: str = "both") -> lis
         ValueError: an unknown ``lang``, in the learner's language.
     """
     languages = _languages(lang)
-    origin = source()
-    report = []
-    for language in languages:
-        into = Path(folder) / language
-        into.mkdir(parents=True, exist_ok=True)
-        for shipped in sorted((origin / language).glob("*.ipynb")):
-            report.append(_place(shipped, into / shipped.name))
-    return report
+    return _copy_all(source(), Path(folder), languages)
 
 
-def describe(report: list[Copied], lang: str | None = None) -> list[str]:
-    """The lines ``cbteach lessons`` prints: the edited lessons one by one, then a count."""
+def copy_answers(folder: str | Path = DEFAULT_FOLDER, lang: str = "both") -> list[Copied]:
+    """Copy the answer key, for the teacher, into ``folder/answers/ko`` and ``.../en``.
+
+    The answer key is each lesson that has exercises, with its solutions shown open. The same
+    rules as :func:`copy_lessons`: a file already there and edited is kept, the fresh one
+    written beside it.
+
+    Raises:
+        ValueError: an unknown ``lang``, in the learner's language.
+        FileNotFoundError: the installation holds no answer key, in the learner's language.
+    """
+    languages = _languages(lang)
+    origin = source() / ANSWERS
+    if not all((origin / language).is_dir() for language in languages):
+        raise FileNotFoundError(i18n.t("lessons.missing", where=origin))
+    return _copy_all(origin, Path(folder) / ANSWERS, languages)
+
+
+def describe(report: list[Copied], lang: str | None = None, *, answers: bool = False) -> list[str]:
+    """The lines ``cbteach lessons`` prints: the edited lessons one by one, then a count.
+
+    With ``answers``, the count says it is the answer key, for the teacher only.
+    """
     lines = [
         i18n.t("lessons.kept", lang, path=each.path, fresh=each.fresh.name)
         for each in report
@@ -138,7 +179,8 @@ def describe(report: list[Copied], lang: str | None = None) -> list[str]:
     ]
     counts = {status: sum(each.status == status for each in report) for status in _STATUSES}
     folder = report[0].path.parent.parent if report else Path(DEFAULT_FOLDER)
-    lines.append(i18n.t("lessons.done", lang, folder=folder, **counts))
+    done = "lessons.answers_done" if answers else "lessons.done"
+    lines.append(i18n.t(done, lang, folder=folder, **counts))
     return lines
 
 

@@ -1,7 +1,7 @@
-"""The layout README describes is the layout the code has: every module listed, imports downward.
+"""The layout the docs describe is the layout the code has: every module listed, imports downward.
 
-README's "Layout" table lists the modules so that each imports only modules listed above it
-(README.ko.md's "구성" table the same, in the same order). These tests read the imports from
+docs/MAINTAINERS.md's "Layout" table (the README links it) lists the modules so that each imports
+only modules listed above it (docs/MAINTAINERS.ko.md's "구성" table the same, in the same order). These tests read the imports from
 the source, so a new module, or an import that climbs the table, fails here first.
 """
 
@@ -16,11 +16,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "cbteach"
 MODULES = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")
-SECTIONS = {"README.md": ("## Layout", "\n## "), "README.ko.md": ("## 구성", "\n## ")}
+ENGLISH, KOREAN = "docs/MAINTAINERS.md", "docs/MAINTAINERS.ko.md"
+SECTIONS = {ENGLISH: ("## Layout", "\n## "), KOREAN: ("## 구성", "\n## ")}
 
 
 def table_order(readme: str) -> list[str]:
-    """The cbteach modules of a README's layout table, top to bottom."""
+    """The cbteach modules of a page's layout table, top to bottom."""
     text = (ROOT / readme).read_text(encoding="utf-8")
     head, end = SECTIONS[readme]
     section = text[text.index(head) :]
@@ -53,12 +54,12 @@ def test_every_module_is_in_the_layout_table_once(readme):
 
 
 def test_both_readmes_list_the_modules_in_the_same_order():
-    assert table_order("README.md") == table_order("README.ko.md")
+    assert table_order(ENGLISH) == table_order(KOREAN)
 
 
 @pytest.mark.parametrize("module", MODULES)
 def test_a_module_imports_only_modules_above_it(module):
-    order = table_order("README.md")
+    order = table_order(ENGLISH)
     above = set(order[: order.index(module)])
     assert imports_of(module) <= above, imports_of(module) - above
 

@@ -255,3 +255,153 @@ def test_sanitizer_file_parses():
     for section in parser.sections():
         re.compile(parser[section]["regex"])
     assert len(parser.sections()) >= 3
+
+
+# ------------------------------------------------------------------ the answer key
+KEYED = [s for s in SOURCES if build.has_solutions(s)]
+KEYED_PAIRS = [(s, lang) for s in KEYED for lang in build.LANGS]
+SUMMARY = re.compile(r"<summary>\s*(풀이|Solution)", re.IGNORECASE)
+FENCED = re.compile(r"```python\n(.*?)```", re.DOTALL)
+
+
+def _solution_cells(notebook: nbformat.NotebookNode) -> list[str]:
+    return [c.source for c in notebook.cells if c.metadata.get(build.SOLUTION) is True]
+
+
+def test_the_lessons_with_exercises_have_an_answer_key_and_no_other_does():
+    assert [s.stem for s in KEYED] == ["00_setup", "04_all_three", "05_exercises"]
+    for lang in build.LANGS:
+        found = sorted(p.stem for p in (build.ANSWERS / lang).glob("*.ipynb"))
+        assert found == [s.stem for s in KEYED], f"stray or missing answer keys in {lang}"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[s.stem for s in SOURCES])
+def test_every_folded_solution_is_marked_as_one(source):
+    """A `<details>` that says Solution / 풀이 must be a `solution=true` cell (AUTHORING.md)."""
+    import jupytext
+
+    for cell in jupytext.read(source).cells:
+        if cell.cell_type == "markdown" and SUMMARY.search(cell.source):
+            assert cell.metadata.get(build.SOLUTION) is True, cell.source[:80]
+
+
+@pytest.mark.parametrize(("source", "lang"), KEYED_PAIRS, ids=_ids(KEYED_PAIRS))
+def test_a_learners_notebook_holds_no_solution_and_the_answer_key_holds_them_all(source, lang):
+    key = nbformat.read(build.answer_target(source, lang), as_version=4)
+    solutions = _solution_cells(key)
+    assert solutions and key.metadata["cbteach"]["answer_key"] is True
+    learner = build.target(source, lang).read_text(encoding="utf-8")
+    shown = "\n".join(c.source for c in _committed(source, lang).cells)
+    for text in solutions:
+        assert "<details" not in text, "the answer key shows its solutions open"
+        for code in FENCED.findall(text) or [text]:
+            assert code not in shown, f"solution text in the learner's notebook: {code[:60]!r}"
+    assert '"solution"' not in learner
+    learner_code = [c.source for c in _committed(source, lang).cells if c.cell_type == "code"]
+    assert [c.source for c in key.cells if c.cell_type == "code"] == learner_code
+
+
+@pytest.mark.parametrize(("source", "lang"), KEYED_PAIRS, ids=_ids(KEYED_PAIRS))
+def test_the_committed_answer_key_is_what_the_source_generates(source, lang):
+    path = build.answer_target(source, lang)
+    rebuilt = nbformat.writes(build.render_answers(source, lang)).rstrip("\n")
+    assert rebuilt == path.read_text(encoding="utf-8").rstrip("\n"), "run `make notebooks`"
+
+
+def test_both_answer_keys_hold_the_same_solution_code():
+    for source in KEYED:
+        ko, en = (
+            [FENCED.findall(t) for t in _solution_cells(build.render(source, lang, answers=True))]
+            for lang in build.LANGS
+        )
+        assert ko == en, source.stem
+
+
+def test_render_refuses_a_solution_that_is_code(tmp_path):
+    source = tmp_path / "09_broken.py"
+    source.write_text('# %% [markdown] lang="en"\n# text\n\n# %% solution=true\nLANGUAGE = "en"\n')
+    with pytest.raises(build.SourceError, match="only markdown cells"):
+        build.render(source, "en")
+
+
+def _lesson_05_solutions(lang: str = "en") -> dict[str, str]:
+    """The code of lesson 05's solutions in the answer key, by the check they answer."""
+    key = nbformat.read(build.answer_target(SOURCES[-1], lang), as_version=4)
+    codes = [code for text in _solution_cells(key) for code in FENCED.findall(text)]
+    checks = ("check_early_stopping", "check_lr_plateau", "check_checkpoint", "check_team",
+              "check_trained")  # fmt: skip
+    assert len(codes) == len(checks)
+    return dict(zip(checks, codes))
+
+
+def test_the_answer_keys_solved_exercises_pass_their_checks(sample, tmp_path, monkeypatch):
+    """Lesson 05's solutions, run as the teacher's answer key shows them, pass every check."""
+    import dataclasses
+    import types
+
+    import keras
+
+    import cbteach
+    from cbteach import exercises, workbook
+    from cbteach.training import train
+
+    monkeypatch.setenv("CBTEACH_PROGRESS", "off")
+    monkeypatch.setenv("CBTEACH_OUT", str(tmp_path / "out"))
+    data = dataclasses.replace(sample, x_train=sample.x_train[:512], y_train=sample.y_train[:512])
+    plan = types.SimpleNamespace(train_args={"model": "mlp", "epochs": 12, "seed": 0})
+    names = {"cbteach": cbteach, "keras": keras, "workbook": workbook, "train": train}
+    names |= {"data": data, "plan": plan}
+    answers = {
+        "check_early_stopping": "es_answer",
+        "check_lr_plateau": "rlr_answer",
+        "check_checkpoint": "checkpoint_answer",
+        "check_team": "team_answer",
+        "check_trained": "trained_answer",
+    }
+    for check, code in _lesson_05_solutions().items():
+        exec(compile(code, f"answer key, {check}", "exec"), names)  # noqa: S102 (our own key)
+        given = (
+            [names[answers[check]], data] if check == "check_trained" else [names[answers[check]]]
+        )
+        verdict = getattr(exercises, check)(*given)
+        assert verdict.ok, f"{check}: {verdict}"
+
+
+# ------------------------------------------------------------------ the teacher's page
+TEACHING = {"en": ROOT / "TEACHING.md", "ko": ROOT / "TEACHING.ko.md"}
+
+
+@pytest.mark.parametrize("lang", build.LANGS)
+def test_teaching_names_every_prediction_and_is_linked_from_its_readme(lang):
+    text = TEACHING[lang].read_text(encoding="utf-8")
+    asked = []
+    for source in SOURCES:
+        if "deep_dive" not in source.stem:
+            code = "\n".join(c.source for c in _committed(source, lang).cells)
+            asked += re.findall(r'predictions\.check\(\s*"(\w+)"', code)
+    assert len(asked) >= 5
+    missing = [name for name in asked if f"`{name}`" not in text]
+    assert not missing, f"{TEACHING[lang].name} does not name {missing}"
+    assert "--answers" in text and "cbteach progress" in text
+    readme = ROOT / ("README.md" if lang == "en" else "README.ko.md")
+    assert f"]({TEACHING[lang].name})" in readme.read_text(encoding="utf-8")
+
+
+def _outline(path: Path) -> list[int]:
+    """The heading levels of a Markdown page, code blocks left out."""
+    levels, fenced = [], False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        fenced ^= line.startswith("```")
+        if line.startswith("#") and not fenced:
+            levels.append(len(line) - len(line.lstrip("#")))
+    return levels
+
+
+BILINGUAL_PAGES = ["TEACHING", "README"]
+BILINGUAL_PAGES += [f"docs/{n}" for n in ("MAINTAINERS", "PERFORMANCE", "CLASSROOM", "BACKENDS")]
+BILINGUAL_PAGES += ["docs/CLOUD"]
+
+
+@pytest.mark.parametrize("page", BILINGUAL_PAGES)
+def test_each_page_has_the_same_outline_in_both_languages(page):
+    assert _outline(ROOT / f"{page}.md") == _outline(ROOT / f"{page}.ko.md")

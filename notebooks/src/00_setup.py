@@ -159,16 +159,6 @@ print(trace)
 # 머신러닝』(handson-ml3) 10장의 예를 따라, 에포크가 끝날 때마다 `val_loss / loss` 비율을 출력하는
 # 콜백을 만들어 봅시다. 이 비율이 1보다 점점 커지면 과적합(overfitting)이 시작되었다는 신호입니다.
 # 다음 셀의 `...`을 `epoch`와 그 비율을 출력하는 한 줄로 바꾸세요. 로그는 `logs["loss"]`처럼 읽습니다.
-#
-# <details><summary>풀이 보기</summary>
-#
-# ```python
-# class ValTrainRatio(keras.callbacks.Callback):
-#     def on_epoch_end(self, epoch, logs=None):
-#         print(epoch, logs["val_loss"] / logs["loss"])
-# ```
-#
-# </details>
 
 # %% [markdown] lang="en"
 # Two things to notice:
@@ -186,15 +176,25 @@ print(trace)
 # of every epoch; a ratio climbing above 1 is a sign that overfitting has begun. Replace the `...`
 # in the next cell with one line that prints `epoch` and that ratio. Read the logs like
 # `logs["loss"]`.
-#
-# <details><summary>Show a solution</summary>
+
+# %% [markdown] lang="ko" solution=true
+# <details><summary>풀이</summary>
 #
 # ```python
 # class ValTrainRatio(keras.callbacks.Callback):
 #     def on_epoch_end(self, epoch, logs=None):
 #         print(epoch, logs["val_loss"] / logs["loss"])
 # ```
+# </details>
+
+# %% [markdown] lang="en" solution=true
+# <details><summary>Solution</summary>
 #
+# ```python
+# class ValTrainRatio(keras.callbacks.Callback):
+#     def on_epoch_end(self, epoch, logs=None):
+#         print(epoch, logs["val_loss"] / logs["loss"])
+# ```
 # </details>
 
 # %%

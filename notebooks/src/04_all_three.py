@@ -216,7 +216,7 @@ loss_acc = model.fit(x = train_iamges, y = train_oh_labels, batch_szie = 128, ep
 # NBVAL_IGNORE_OUTPUT
 exercises.check_combined(lambda: [mcp_cb, rlr_cb, elr_cb])
 
-# %% [markdown] lang="ko"
+# %% [markdown] lang="ko" solution=true
 # <details><summary>풀이: 고친 줄</summary>
 #
 # ```python
@@ -228,7 +228,7 @@ exercises.check_combined(lambda: [mcp_cb, rlr_cb, elr_cb])
 # ```
 # </details>
 
-# %% [markdown] lang="en"
+# %% [markdown] lang="en" solution=true
 # <details><summary>Solution: the lines that change</summary>
 #
 # ```python

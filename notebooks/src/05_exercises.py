@@ -10,7 +10,9 @@
 #    항목마다 ✓(맞음) 또는 ✗(고칠 곳)를 한 줄씩 보여 줍니다. 답이 틀려도 오류 메시지(traceback)가
 #    쏟아지지 않고, 무엇을 고치면 되는지 문장으로 알려 줍니다. 모든 줄이 ✓가 될 때까지 2와 3을
 #    되풀이하세요.
-# 4. 막히면 접혀 있는 **힌트**나 **풀이**를 눌러 펼칩니다. 먼저 직접 풀어 보세요.
+# 4. 막히면 접혀 있는 **힌트**를 눌러 펼칩니다. 먼저 직접 풀어 보세요. 풀이는 학습자 노트북이 아니라
+#    강사의 답안지(answer key)에 있습니다. 혼자 공부한다면 `cbteach lessons 폴더 --answers`로
+#    답안지를 받을 수 있습니다.
 #
 # 문제 1–4는 학습을 하지 않습니다. 00 레슨에서 소개한 기록(recorded run) 위에서 여러분의 콜백을
 # 리플레이(replay)해서 판정하므로, 결과가 바로 나오고 누구에게나 같습니다. 문제 5만 실제로
@@ -27,7 +29,9 @@
 # 3. Run the **check cell**. An `exercises.check_...` function runs your callbacks on real Keras
 #    and prints one line per point: ✓ (right) or ✗ (to fix). A wrong answer never ends in a
 #    traceback; the line says what to change. Repeat 2 and 3 until every line is a ✓.
-# 4. Stuck? Click a folded **hint** or **solution** to open it, after you have tried yourself.
+# 4. Stuck? Click a folded **hint** to open it, after you have tried yourself. The solutions are
+#    in the teacher's answer key, not in the learners' notebooks; studying alone, get it with
+#    `cbteach lessons FOLDER --answers`.
 #
 # Exercises 1–4 do no training: the checks replay your callbacks over the recorded runs introduced
 # in lesson 00, so the verdict comes at once and is the same for everyone. Only exercise 5 trains
@@ -132,8 +136,8 @@ es_answer = cbteach.EarlyStopping(monitor="val_loss", patience=10)
 # NBVAL_IGNORE_OUTPUT
 exercises.check_early_stopping(es_answer)
 
-# %% [markdown] lang="ko"
-# <details><summary>풀이 (직접 풀어 본 뒤에 여세요)</summary>
+# %% [markdown] lang="ko" solution=true
+# <details><summary>풀이</summary>
 #
 # ```python
 # es_answer = cbteach.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)
@@ -150,8 +154,8 @@ exercises.check_early_stopping(es_answer)
 # 03 레슨에 자세히 나옵니다.
 # </details>
 
-# %% [markdown] lang="en"
-# <details><summary>Solution (open it after you have tried)</summary>
+# %% [markdown] lang="en" solution=true
+# <details><summary>Solution</summary>
 #
 # ```python
 # es_answer = cbteach.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)
@@ -200,8 +204,8 @@ rlr_answer = cbteach.ReduceLROnPlateau(monitor="val_loss", factor=0.1, patience=
 # NBVAL_IGNORE_OUTPUT
 exercises.check_lr_plateau(rlr_answer)
 
-# %% [markdown] lang="ko"
-# <details><summary>풀이 (직접 풀어 본 뒤에 여세요)</summary>
+# %% [markdown] lang="ko" solution=true
+# <details><summary>풀이</summary>
 #
 # ```python
 # rlr_answer = cbteach.ReduceLROnPlateau(monitor="val_loss", factor=0.2, patience=3, min_lr=1e-5)
@@ -218,8 +222,8 @@ exercises.check_lr_plateau(rlr_answer)
 # `patience`, `min_lr`을 하나씩 다룹니다.
 # </details>
 
-# %% [markdown] lang="en"
-# <details><summary>Solution (open it after you have tried)</summary>
+# %% [markdown] lang="en" solution=true
+# <details><summary>Solution</summary>
 #
 # ```python
 # rlr_answer = cbteach.ReduceLROnPlateau(monitor="val_loss", factor=0.2, patience=3, min_lr=1e-5)
@@ -277,8 +281,8 @@ def checkpoint_answer():
 exercises.check_checkpoint(checkpoint_answer)
 
 
-# %% [markdown] lang="ko"
-# <details><summary>풀이 (직접 풀어 본 뒤에 여세요)</summary>
+# %% [markdown] lang="ko" solution=true
+# <details><summary>풀이</summary>
 #
 # ```python
 # def checkpoint_answer():
@@ -301,8 +305,8 @@ exercises.check_checkpoint(checkpoint_answer)
 # `save_best_only`는 01 레슨에서 자세히 다룹니다.
 # </details>
 
-# %% [markdown] lang="en"
-# <details><summary>Solution (open it after you have tried)</summary>
+# %% [markdown] lang="en" solution=true
+# <details><summary>Solution</summary>
 #
 # ```python
 # def checkpoint_answer():
@@ -396,8 +400,32 @@ exercises.check_team(team_answer)
 #
 # `ModelCheckpoint`와 `EarlyStopping`이 각각 무엇을 지켜보는지 비교해 보세요.
 # </details>
+
+# %% [markdown] lang="en"
+# <details><summary>Hint 1: the learning rate never changes</summary>
 #
-# <details><summary>풀이 (직접 풀어 본 뒤에 여세요)</summary>
+# Keras cuts only while the learning rate is above `min_lr`. Compare the starting learning rate
+# with `min_lr`.
+# </details>
+#
+# <details><summary>Hint 2: training stops before the cut comes</summary>
+#
+# `EarlyStopping` does not reset its wait when the learning rate drops. Which of the two `patience`
+# values should be larger? Think back to section 2 of lesson 04.
+# </details>
+#
+# <details><summary>Hint 3: the model is not the best one</summary>
+#
+# The argument that puts the best epoch's weights back when training ends defaults to `False`.
+# </details>
+#
+# <details><summary>Hint 4: the file and the model are from different epochs</summary>
+#
+# Compare what `ModelCheckpoint` and `EarlyStopping` each watch.
+# </details>
+
+# %% [markdown] lang="ko" solution=true
+# <details><summary>풀이</summary>
 #
 # ```python
 # def team_answer():
@@ -424,30 +452,8 @@ exercises.check_team(team_answer)
 #    맞아떨어집니다.
 # </details>
 
-# %% [markdown] lang="en"
-# <details><summary>Hint 1: the learning rate never changes</summary>
-#
-# Keras cuts only while the learning rate is above `min_lr`. Compare the starting learning rate
-# with `min_lr`.
-# </details>
-#
-# <details><summary>Hint 2: training stops before the cut comes</summary>
-#
-# `EarlyStopping` does not reset its wait when the learning rate drops. Which of the two `patience`
-# values should be larger? Think back to section 2 of lesson 04.
-# </details>
-#
-# <details><summary>Hint 3: the model is not the best one</summary>
-#
-# The argument that puts the best epoch's weights back when training ends defaults to `False`.
-# </details>
-#
-# <details><summary>Hint 4: the file and the model are from different epochs</summary>
-#
-# Compare what `ModelCheckpoint` and `EarlyStopping` each watch.
-# </details>
-#
-# <details><summary>Solution (open it after you have tried)</summary>
+# %% [markdown] lang="en" solution=true
+# <details><summary>Solution</summary>
 #
 # ```python
 # def team_answer():
@@ -523,8 +529,8 @@ trained_answer = train(
 # NBVAL_IGNORE_OUTPUT
 exercises.check_trained(trained_answer, data)
 
-# %% [markdown] lang="ko"
-# <details><summary>풀이 (직접 풀어 본 뒤에 여세요)</summary>
+# %% [markdown] lang="ko" solution=true
+# <details><summary>풀이</summary>
 #
 # ```python
 # answer_folder = workbook.output_folder("05_exercises")
@@ -552,8 +558,8 @@ exercises.check_trained(trained_answer, data)
 # 모델과 다릅니다.
 # </details>
 
-# %% [markdown] lang="en"
-# <details><summary>Solution (open it after you have tried)</summary>
+# %% [markdown] lang="en" solution=true
+# <details><summary>Solution</summary>
 #
 # ```python
 # answer_folder = workbook.output_folder("05_exercises")

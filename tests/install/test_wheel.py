@@ -45,13 +45,16 @@ def wheel(tmp_path_factory) -> Path:
     return built
 
 
-def test_the_wheel_carries_the_twelve_lessons_and_the_data_they_read(wheel):
+def test_the_wheel_carries_the_lessons_the_answer_key_and_the_data_they_read(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     for lang in ("ko", "en"):
         shipped = sorted(n for n in names if n.startswith(f"cbteach/lessons/{lang}/"))
         committed = sorted(p.name for p in (REPO / "notebooks" / lang).glob("*.ipynb"))
-        assert [n.rsplit("/", 1)[1] for n in shipped] == committed and len(committed) == 6
+        assert [n.rsplit("/", 1)[1] for n in shipped] == committed and len(committed) == 11
         assert f"cbteach/locales/{lang}/lessons.json" in names
+        key = sorted(n for n in names if n.startswith(f"cbteach/lessons/answers/{lang}/"))
+        answers = sorted(p.name for p in (REPO / "notebooks" / "answers" / lang).glob("*.ipynb"))
+        assert [n.rsplit("/", 1)[1] for n in key] == answers and answers  # the answer key
     assert {"cbteach/recorded/overfit.json", "cbteach/recorded/plateau.json"} <= set(names)
 
 
@@ -65,8 +68,11 @@ def test_a_fresh_venv_gets_the_lessons_and_runs_one_with_nbval(wheel, tmp_path):
     where = run(python, "-c", "import cbteach; print(cbteach.__file__)", cwd=work)
     assert Path(where.strip()).is_relative_to(venv), where
     printed = run(venv / "bin" / "cbteach", "lessons", "class", "--lang", "en", cwd=work)
-    assert "6 copied" in printed, printed
+    assert "11 copied" in printed, printed
     assert not (work / "class" / "ko").exists()
+    assert not (work / "class" / "answers").exists(), "the answer key is the teacher's"
+    printed = run(venv / "bin" / "cbteach", "lessons", "teacher", "--answers", cwd=work)
+    assert "3 copied" in printed and (work / "teacher" / "answers" / "en").is_dir(), printed
     nb_env = {
         "CBTEACH_DATA": "sample",
         "CBTEACH_FAST": "1",
