@@ -2,7 +2,7 @@
 
 What can be checked on this machine: the values file is valid YAML with the chart's keys; its
 memory and CPU figures agree with the sizing measured by ``make classroom`` (read from the
-same table the README shows, not retyped); the nbgitpuller link and the postStart pull point
+same table docs/CLASSROOM.md shows, not retyped); the nbgitpuller link and the postStart pull point
 at the repository and tag that ``notebooks/build.py`` names; the Dockerfile copies what exists.
 """
 
@@ -42,7 +42,7 @@ def values() -> dict:
 
 
 def sizing_page() -> str:
-    """The page that holds `make classroom`'s sizing table (README now; a docs/ page later)."""
+    """The page that holds `make classroom`'s sizing table (docs/CLASSROOM.md; README is searched too)."""
     for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
         text = page.read_text(encoding="utf-8")
         if TABLE_HEAD in text:
