@@ -466,6 +466,11 @@ def test_train_tells_the_callbacks_there_is_validation_data():
     assert checkpoint._validation is False
 
 
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow",
+    reason="docs/BAD_INPUTS.md is made on TensorFlow: when Keras builds the compiled metrics, "
+    "and so where mode='auto' on an unknown metric fails, differs between backends",
+)
 def test_the_doc_is_up_to_date(seen):
     assert DOC.read_text(encoding="utf-8") == render(seen), (
         "docs/BAD_INPUTS.md is out of date: run `python tests/test_bad_inputs.py`"

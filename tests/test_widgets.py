@@ -498,6 +498,11 @@ def test_a_real_sigint_while_waiting_stops_the_retrain_cleanly(tiny, tmp_path, g
     On Python 3.11 an interrupted ``Thread.join`` marks the still running thread as stopped,
     so a wait() built on join() returns with the thread training and ``is_alive()`` False.
     """
+    # Re-install Python's own SIGINT handler, as a kernel has it: a library imported by an
+    # earlier test can take SIGINT over at the C level while getsignal() still reports Python's
+    # default handler (seen in full-suite runs: the signal never became a KeyboardInterrupt).
+    found = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     before = set(threading.enumerate())
     pg = tiny_playground(tiny, tmp_path, epochs=30)
     pg.w["retrain_button"].click()
@@ -510,6 +515,7 @@ def test_a_real_sigint_while_waiting_stops_the_retrain_cleanly(tiny, tmp_path, g
             pg.wait(timeout=60)
     finally:
         press.join()
+        signal.signal(signal.SIGINT, found)
     assert not pg.busy and set(threading.enumerate()) - before == set()
     assert pg.last_retrain.epochs == 1 and usable(pg)
     assert "Retrain 1 finished: 1 of 30 epochs" in pg.w["status"].value
