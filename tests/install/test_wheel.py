@@ -72,7 +72,8 @@ def test_a_fresh_venv_gets_the_lessons_and_runs_one_with_nbval(wheel, tmp_path):
     assert not (work / "class" / "ko").exists()
     assert not (work / "class" / "answers").exists(), "the answer key is the teacher's"
     printed = run(venv / "bin" / "cbteach", "lessons", "teacher", "--answers", cwd=work)
-    assert "3 copied" in printed and (work / "teacher" / "answers" / "en").is_dir(), printed
+    key = work / "teacher" / "answers"  # both languages by default: 3 notebooks each
+    assert "6 copied" in printed and (key / "en").is_dir() and (key / "ko").is_dir(), printed
     nb_env = {
         "CBTEACH_DATA": "sample",
         "CBTEACH_FAST": "1",
