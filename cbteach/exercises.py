@@ -49,6 +49,7 @@ from cbteach.judging import (  # noqa: F401 - PASS, FAIL: read by tests and less
     replay_one,
     replay_recording,
     t,
+    whole_number,
 )
 from cbteach.replay import replay
 from cbteach.run import Run
@@ -547,7 +548,7 @@ def check_prediction(*guesses, lang: str | None = None) -> Check:
     wrong = False
     for patience, guess in zip(PREDICTION_PATIENCES, guesses):
         setting = f"EarlyStopping(patience={patience})"
-        epoch = _whole(guess)
+        epoch = whole_number(guess)
         if epoch is None:
             report.bad("predict_bad_type", setting=setting, got=got(guess))
             continue
@@ -566,22 +567,6 @@ def check_prediction(*guesses, lang: str | None = None) -> Check:
 def _stop_epoch(patience: int) -> int | None:
     es = EarlyStopping(monitor="val_loss", patience=patience)
     return replay(load_recording(ES_RECORDING), [es]).stopped_epoch
-
-
-def _whole(value) -> int | None:
-    """``value`` as a whole number (7, 7.0, "7", a numpy integer), or None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            return None
-    if isinstance(value, (int, float)) and math.isfinite(value) and float(value).is_integer():
-        return int(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    return None
 
 
 # ----------------------------------------------------------------------------- exercise 5

@@ -20,11 +20,13 @@ Example (one judging step; :func:`replay_one` has a whole one):
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass, field
 from functools import cache
 
 import keras
+import numpy as np
 
 from cbteach import i18n, recorded
 from cbteach.callbacks import KERAS_CLASSES, copy_of, kind_of
@@ -242,6 +244,31 @@ def is_number(value) -> bool:
     (True, True, False)
     """
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def whole_number(value) -> int | None:
+    """``value`` as a whole number (7, 7.0, "7", a numpy integer), or None.
+
+    Args:
+        value: what the learner wrote.
+
+    Example:
+
+    >>> whole_number("7"), whole_number(7.0), whole_number(7.5), whole_number(True)
+    (7, 7, None, None)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, (int, float)) and math.isfinite(value) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return None
 
 
 @cache

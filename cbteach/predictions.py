@@ -26,7 +26,7 @@ import numpy as np
 
 from cbteach import i18n, progress, recorded
 from cbteach.callbacks import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau
-from cbteach.judging import FAIL, PASS, Check
+from cbteach.judging import FAIL, PASS, Check, whole_number
 from cbteach.replay import replay, standin_model
 
 __all__ = ["QUESTIONS", "Question", "answer", "check"]
@@ -155,10 +155,10 @@ def _read(kind: str, guess: object) -> object | None:
             return None
     if kind == "yes_no":
         return guess if isinstance(guess, bool) else None
+    if kind == "count":
+        return whole_number(guess)
     if isinstance(guess, bool) or not isinstance(guess, (int, float)) or not math.isfinite(guess):
         return None
-    if kind == "count":
-        return int(guess) if float(guess).is_integer() else None
     return float(guess)
 
 
